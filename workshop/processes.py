@@ -1,0 +1,142 @@
+"""Runs a server as a child process and waits for the line that says it is ready."""
+
+from __future__ import annotations
+
+import atexit
+import collections
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+
+class ProcessFailedToStart(RuntimeError):
+    """The child exited, or never said it was ready; the message carries its output tail."""
+
+
+class LoggedProcess:
+    """A child process whose output is kept (the last lines) and can be waited on.
+
+    A reader thread drains the child's output so it never blocks on a full pipe, keeps a
+    tail for error messages, and optionally echoes each line (for `make run`).
+    """
+
+    def __init__(
+        self,
+        command: Sequence[str],
+        *,
+        cwd: Path | None = None,
+        env: Mapping[str, str] | None = None,
+        echo: Callable[[str], None] | None = None,
+        tail_lines: int = 200,
+    ) -> None:
+        self.command = list(command)
+        self._lines: collections.deque[str] = collections.deque(maxlen=tail_lines)
+        self._line_count = 0
+        self._new_line = threading.Condition()
+        self._echo = echo
+        self._process = subprocess.Popen(
+            self.command,
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            # Its own session: Ctrl-C reaches us, and we stop children in order.
+            start_new_session=True,
+        )
+        self._reader = threading.Thread(target=self._read_output, daemon=True)
+        self._reader.start()
+        atexit.register(self.stop)
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self._process.poll()
+
+    def _read_output(self) -> None:
+        assert self._process.stdout is not None
+        for line in self._process.stdout:
+            line = line.rstrip("\n")
+            with self._new_line:
+                self._lines.append(line)
+                self._line_count += 1
+                self._new_line.notify_all()
+            if self._echo is not None:
+                self._echo(line)
+        with self._new_line:
+            self._new_line.notify_all()
+
+    def tail(self, lines: int = 40) -> str:
+        with self._new_line:
+            return "\n".join(list(self._lines)[-lines:])
+
+    def wait_for_line(self, pattern: str, timeout: float) -> re.Match[str]:
+        """Block until an output line matches `pattern`; fail fast if the child exits."""
+        regex = re.compile(pattern)
+        checked = 0  # how many lines, counted since the start, we have looked at
+        deadline = time.monotonic() + timeout
+        with self._new_line:
+            while True:
+                unchecked = min(self._line_count - checked, len(self._lines))
+                for line in list(self._lines)[len(self._lines) - unchecked :]:
+                    match = regex.search(line)
+                    if match:
+                        return match
+                checked = self._line_count
+                if not self._reader.is_alive():
+                    raise ProcessFailedToStart(
+                        f"{self.command[0]} exited with code {self._process.wait()} before "
+                        f"printing /{pattern}/. Its last output:\n{self.tail()}"
+                    )
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not self._new_line.wait(timeout=remaining):
+                    raise ProcessFailedToStart(
+                        f"{self.command[0]} did not print /{pattern}/ within {timeout:.0f} s. "
+                        f"Its last output:\n{self.tail()}"
+                    )
+
+    def wait(self) -> int:
+        """Block until the child exits; return its exit code."""
+        return self._process.wait()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask the child to stop (SIGTERM), then insist (SIGKILL). Safe to call twice."""
+        if self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._reader.join(timeout=timeout)
+        atexit.unregister(self.stop)
+
+    def kill(self) -> None:
+        """Stop the child without letting it clean up, as a crash or OOM kill would."""
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+
+
+def child_environment(**overrides: str) -> dict[str, str]:
+    """This process's environment plus `overrides`, with Python output unbuffered."""
+    env = dict(os.environ)
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(overrides)
+    return env
+
+
+def python_command(*args: str) -> list[str]:
+    """Run a module with the same interpreter (the venv's) that runs us."""
+    return [sys.executable, *args]

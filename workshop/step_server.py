@@ -1,0 +1,102 @@
+"""Starts a step's Django project under a real daphne process and says where it listens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote
+
+from .ports import LOOPBACK, free_port, wait_until_listening
+from .processes import LoggedProcess, child_environment, python_command
+from .steps import Step
+
+STARTUP_TIMEOUT = 30.0
+ASGI_APPLICATION = "mysite.asgi:application"
+
+
+@dataclass
+class StepServer:
+    """A running daphne serving one project; stop() ends it."""
+
+    project: Path
+    port: int
+    process: LoggedProcess
+
+    @property
+    def http_url(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}"
+
+    @property
+    def origin(self) -> str:
+        """The Origin a page served by this server sends; AllowedHostsOriginValidator accepts it."""
+        return self.http_url
+
+    def room_page_url(self, room: str) -> str:
+        return f"{self.http_url}/chat/{quote(room, safe='')}/"
+
+    def room_socket_url(self, room: str) -> str:
+        return f"ws://{LOOPBACK}:{self.port}/ws/chat/{quote(room, safe='')}/"
+
+    def log_tail(self, lines: int = 40) -> str:
+        return self.process.tail(lines)
+
+    def stop(self) -> None:
+        self.process.stop()
+
+    def kill(self) -> None:
+        self.process.kill()
+
+
+def start_step_server(
+    project: Step | Path,
+    *,
+    redis_url: str | None = None,
+    port: int = 0,
+    settings_env: dict[str, str] | None = None,
+    echo: Callable[[str], None] | None = None,
+) -> StepServer:
+    """Run `daphne mysite.asgi:application` inside `project` and wait until it listens.
+
+    Port 0 lets the OS pick a free port; daphne prints the one it got, which is also our
+    readiness signal ("Listening on TCP address 127.0.0.1:PORT").
+    """
+    folder, env = _project_folder(project), _server_environment(redis_url, settings_env)
+    command = python_command("-m", "daphne", "--bind", LOOPBACK, "--port", str(port), ASGI_APPLICATION)
+    process = LoggedProcess(command, cwd=folder, env=env, echo=echo)
+    try:
+        listening = process.wait_for_line(r"Listening on TCP address [\d.]+:(\d+)", timeout=STARTUP_TIMEOUT)
+    except BaseException:
+        process.stop()
+        raise
+    return StepServer(project=folder, port=int(listening.group(1)), process=process)
+
+
+def start_step_runserver(project: Step | Path, *, redis_url: str | None = None) -> StepServer:
+    """Run `python manage.py runserver` (daphne's, since "daphne" leads INSTALLED_APPS) in `project`.
+
+    runserver prints its banner before it binds and logs nothing once it listens, so the
+    readiness signal here is the port accepting connections.
+    """
+    folder, env = _project_folder(project), _server_environment(redis_url, None)
+    port = free_port()
+    command = python_command("manage.py", "runserver", f"{LOOPBACK}:{port}", "--noreload")
+    process = LoggedProcess(command, cwd=folder, env=env)
+    try:
+        process.wait_for_line(r"Starting ASGI/Daphne", timeout=STARTUP_TIMEOUT)
+        wait_until_listening(port, timeout=STARTUP_TIMEOUT, still_starting=lambda: process.returncode is None)
+    except BaseException:
+        process.stop()
+        raise
+    return StepServer(project=folder, port=port, process=process)
+
+
+def _project_folder(project: Step | Path) -> Path:
+    return project.folder if isinstance(project, Step) else Path(project)
+
+
+def _server_environment(redis_url: str | None, settings_env: dict[str, str] | None) -> dict[str, str]:
+    env = child_environment(**(settings_env or {}))
+    if redis_url is not None:
+        env["REDIS_URL"] = redis_url
+    return env

@@ -1,0 +1,25 @@
+"""Waiting for a state we can observe (a Redis key, a process), with a deadline instead of a guess."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from typing import Awaitable, Callable, TypeVar
+
+T = TypeVar("T")
+POLL_INTERVAL = 0.02
+
+
+async def eventually(check: Callable[[], Awaitable[T] | T], *, timeout: float, what: str) -> T:
+    """Call `check` until it returns something truthy; fail with `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return result  # type: ignore[return-value]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"after {timeout:.0f} s, still not true: {what}")
+        await asyncio.sleep(POLL_INTERVAL)
