@@ -1,0 +1,46 @@
+import json
+
+from asgiref.sync import async_to_sync
+from channels.generic.websocket import WebsocketConsumer
+
+from .messages import InvalidMessage, read_chat_message
+
+
+class ChatConsumer(WebsocketConsumer):
+    """Puts each connection in its room's group, and relays what one member says to all."""
+
+    def connect(self):
+        self.room_name = self.scope["url_route"]["kwargs"]["room_name"]
+        self.room_group_name = f"chat_{self.room_name}"
+
+        # Join room group. The channel layer is async and this consumer is sync,
+        # so async_to_sync wraps each call.
+        async_to_sync(self.channel_layer.group_add)(self.room_group_name, self.channel_name)
+        self.accept()
+
+    def disconnect(self, close_code):
+        # Leave room group
+        async_to_sync(self.channel_layer.group_discard)(self.room_group_name, self.channel_name)
+
+    # Receive message from WebSocket
+    def receive(self, text_data=None, bytes_data=None):
+        # Not in the blog: json.loads(text_data)["message"] raises on a bad frame, which
+        # kills the socket (1011). read_chat_message checks the frame; we answer with the reason.
+        try:
+            message = read_chat_message(text_data, bytes_data)
+        except InvalidMessage as error:
+            self.send(text_data=json.dumps({"error": str(error)}))
+            return
+
+        # Send message to room group. "type" names the handler that runs in every member:
+        # "chat.message" calls chat_message (the blog's "chat_message" does too).
+        async_to_sync(self.channel_layer.group_send)(
+            self.room_group_name, {"type": "chat.message", "message": message}
+        )
+
+    # Receive message from room group
+    def chat_message(self, event):
+        message = event["message"]
+
+        # Send message to WebSocket
+        self.send(text_data=json.dumps({"message": message}))

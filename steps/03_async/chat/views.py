@@ -1,0 +1,12 @@
+from django.shortcuts import render
+
+from .messages import MAX_MESSAGE_LENGTH
+from .rooms import ROOM_NAME_PATTERN
+
+
+def index(request):
+    return render(request, "chat/index.html", {"room_name_pattern": ROOM_NAME_PATTERN})
+
+
+def room(request, room_name):
+    return render(request, "chat/room.html", {"room_name": room_name, "max_length": MAX_MESSAGE_LENGTH})
