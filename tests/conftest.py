@@ -1,0 +1,92 @@
+"""Fixtures every check shares: one real Redis per run, real daphne servers per project.
+
+Which projects a suite checks: by default the snapshots under steps/. `--echo-project` and
+`--rooms-project` point a suite at any other Django project (a learner's copy, or step 01 to
+prove that the room checks can fail).
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from workshop.redis_server import workshop_redis
+from workshop.step_server import StepServer, start_step_server
+from workshop.steps import all_steps, find_step
+
+collect_ignore = ["communicator"]  # run per step in a process of its own, by test_communicator.py
+
+PROJECT_FIXTURES = {
+    # fixture name: (command-line option, default steps)
+    "echo_project": ("--echo-project", ["01"]),
+    "rooms_project": ("--rooms-project", ["02", "03"]),
+    "any_project": (None, [step.number for step in all_steps()]),
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("workshop")
+    group.addoption("--echo-project", help="check this Django project with the echo (step 01) suite")
+    group.addoption("--rooms-project", help="check this Django project with the rooms (steps 02, 03) suite")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    for fixture, (option, default_steps) in PROJECT_FIXTURES.items():
+        if fixture not in metafunc.fixturenames:
+            continue
+        given = metafunc.config.getoption(option) if option else None
+        if given:
+            folder = Path(given).resolve()
+            params = [pytest.param(folder, id=folder.name)]
+        else:
+            params = [
+                pytest.param(step.folder, id=step.name, marks=getattr(pytest.mark, f"step{step.number}"))
+                for step in map(find_step, default_steps)
+            ]
+        metafunc.parametrize(fixture, params, scope="session")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """REDIS_URL when set, else an embedded server started for this run (never 127.0.0.1:6379)."""
+    with workshop_redis(use_local=False) as redis:
+        yield redis.url
+
+
+@pytest.fixture(scope="session")
+def shared_servers(redis_url: str) -> Iterator[Callable[[Path], StepServer]]:
+    """One daphne per project for the whole run: starting one costs about a second."""
+    running: dict[Path, StepServer] = {}
+
+    def server_for(project: Path) -> StepServer:
+        if project not in running:
+            running[project] = start_step_server(project, redis_url=redis_url)
+        return running[project]
+
+    yield server_for
+    for server in running.values():
+        server.stop()
+
+
+@pytest.fixture
+def fresh_server(redis_url: str) -> Iterator[Callable[[Path], StepServer]]:
+    """Start servers of one's own (a second process, one to restart); stopped after the test."""
+    started: list[StepServer] = []
+
+    def start(project: Path) -> StepServer:
+        started.append(start_step_server(project, redis_url=redis_url))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def unique_room() -> Callable[[str], str]:
+    """Room names no other test (or another run on a shared Redis) uses."""
+    run = uuid.uuid4().hex[:8]
+    return lambda name: f"{name}-{run}"

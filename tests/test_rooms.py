@@ -1,0 +1,135 @@
+"""Steps 02 and 03: a room's group delivers each message to every member, and only to them.
+
+One suite for both steps: the async rewrite must keep the behaviour. `--rooms-project` points
+it at any other project (tests/test_ratchet.py points it at step 01 and expects failures).
+"""
+
+import asyncio
+
+import pytest
+import redis.asyncio as redis
+
+from workshop.clients import ChatClient
+from workshop.waiting import eventually
+
+pytestmark = pytest.mark.live
+
+# Longer than every idle timer on the path: daphne and the websockets client both ping after
+# 20 s of silence, channels_redis blocks on Redis for 5 s at a time.
+SILENCE_SECONDS = 21
+
+
+@pytest.fixture
+def server(shared_servers, rooms_project):
+    return shared_servers(rooms_project)
+
+
+def group_key(room: str) -> str:
+    """Where channels_redis keeps a group: a sorted set of channel names (default prefix "asgi")."""
+    return f"asgi:group:chat_{room}"
+
+
+async def test_every_member_receives_each_message_exactly_once_including_the_sender(server, unique_room):
+    room = unique_room("lobby")
+    members = [await ChatClient.join(server, room, name) for name in ("alice", "bob", "carol")]
+    try:
+        await members[0].say("hello, room")
+        for member in members:
+            assert await member.next_message() == "hello, room", member.name
+        for member in members:
+            assert await member.received_before_sync() == [], f"{member.name} got a duplicate"
+    finally:
+        for member in members:
+            await member.leave()
+
+
+async def test_member_of_another_room_receives_nothing(server, unique_room):
+    lobby, kitchen = unique_room("lobby"), unique_room("kitchen")
+    async with (
+        await ChatClient.join(server, lobby, "alice") as alice,
+        await ChatClient.join(server, kitchen, "carol") as carol,
+    ):
+        await alice.say("lobby only")
+        assert await alice.next_message() == "lobby only"
+        assert await carol.received_before_sync() == []
+
+
+async def test_member_who_left_is_removed_from_the_group_and_the_others_still_chat(
+    server, unique_room, redis_url
+):
+    room = unique_room("lobby")
+    alice, bob, carol = [await ChatClient.join(server, room, name) for name in ("alice", "bob", "carol")]
+    store = redis.Redis.from_url(redis_url)
+    try:
+        assert await store.zcard(group_key(room)) == 3
+        await carol.leave()
+        # disconnect() runs group_discard after the close handshake; watch Redis for it.
+        await eventually(lambda: _zcard_is(store, room, 2), timeout=10, what="carol's channel left the group")
+
+        await bob.say("carol has gone")
+        assert await alice.next_message() == "carol has gone"
+        assert await bob.next_message() == "carol has gone"
+    finally:
+        await alice.leave()
+        await bob.leave()
+        await store.aclose()
+
+
+async def _zcard_is(store, room, count):
+    return await store.zcard(group_key(room)) == count
+
+
+async def test_three_clients_in_two_rooms_give_the_expected_delivery_matrix(server, unique_room):
+    lobby, kitchen = unique_room("lobby"), unique_room("kitchen")
+    clients = {
+        "alice": await ChatClient.join(server, lobby, "alice"),
+        "bob": await ChatClient.join(server, lobby, "bob"),
+        "carol": await ChatClient.join(server, kitchen, "carol"),
+    }
+    try:
+        for name, client in clients.items():
+            await client.say_and_wait(f"from {name}")
+        for client in clients.values():
+            await client.received_before_sync()
+
+        assert {name: client.messages for name, client in clients.items()} == {
+            "alice": ["from alice", "from bob"],
+            "bob": ["from alice", "from bob"],
+            "carol": ["from carol"],
+        }
+    finally:
+        for client in clients.values():
+            await client.leave()
+
+
+async def test_two_server_processes_sharing_redis_deliver_to_each_others_clients(
+    server, fresh_server, rooms_project, unique_room
+):
+    other = fresh_server(rooms_project)
+    assert other.process.pid != server.process.pid
+    room = unique_room("lobby")
+    async with (
+        await ChatClient.join(server, room, "alice") as alice,
+        await ChatClient.join(other, room, "bob") as bob,
+    ):
+        await alice.say("hello from process one")
+        assert await bob.next_message() == "hello from process one"
+        await bob.say("hello from process two")
+        assert await alice.next_message() == "hello from process one"
+        assert await alice.next_message() == "hello from process two"
+
+
+@pytest.mark.slow
+async def test_a_silent_member_still_belongs_after_a_long_silence(server, unique_room):
+    room = unique_room("quiet")
+    async with (
+        await ChatClient.join(server, room, "alice") as alice,
+        await ChatClient.join(server, room, "bob") as bob,
+    ):
+        await asyncio.sleep(SILENCE_SECONDS)  # real silence on every connection; nothing is being awaited
+
+        await alice.say("still there?")
+        assert await bob.next_message() == "still there?"
+        await bob.say("yes")
+        assert await alice.next_message() == "still there?"
+        assert await alice.next_message() == "yes"

@@ -1,0 +1,62 @@
+"""`make run` (python -m workshop run) serves a step, says where, and stops everything on Ctrl-C."""
+
+import os
+import re
+import signal
+import subprocess
+
+import pytest
+
+from workshop.clients import ChatClient
+from workshop.ports import port_is_free
+from workshop.processes import LoggedProcess, python_command
+from workshop.steps import REPO_ROOT
+
+pytestmark = pytest.mark.live
+
+
+class ServedAt:
+    """Where `workshop run` said it serves, shaped like a StepServer for ChatClient."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.origin = f"http://127.0.0.1:{port}"
+
+    def room_socket_url(self, room: str) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws/chat/{room}/"
+
+
+@pytest.mark.parametrize("step", ["01", "02", "03"])
+async def test_run_serves_the_step_and_ctrl_c_stops_it(step, redis_url, unique_room):
+    run = LoggedProcess(
+        python_command("-m", "workshop", "run", "--step", step, "--port", "0"),
+        cwd=REPO_ROOT,
+        env={**os.environ, "REDIS_URL": redis_url, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        served = run.wait_for_line(r"is serving at http://127\.0\.0\.1:(\d+)/chat/", timeout=30)
+        server = ServedAt(int(served.group(1)))
+        room = unique_room("lobby")
+        async with (
+            await ChatClient.join(server, room, "alice") as alice,
+            await ChatClient.join(server, room, "bob") as bob,
+        ):
+            await alice.say("two tabs, one room")
+            assert await alice.next_message() == "two tabs, one room"
+            expected_for_bob = [] if step == "01" else [{"message": "two tabs, one room"}]
+            assert await bob.received_before_sync() == expected_for_bob
+
+        os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
+        assert run.wait() == 0
+        assert re.search(r"Stopped the server and Redis", run.tail())
+        assert port_is_free(server.port)
+    finally:
+        run.stop()
+
+
+def test_run_refuses_an_unknown_step_in_plain_words():
+    result = subprocess.run(
+        python_command("-m", "workshop", "run", "--step", "09"), cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert "There is no step '09'; the steps are 01, 02, 03." in result.stderr
