@@ -1,0 +1,37 @@
+# Every task a person runs. `make` alone lists them.
+STEP ?= 03
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test check doctor clean
+
+help: ## list the tasks
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed, and $(PYTHON) is " + sys.version.split()[0] + ". Try: make $(MAKECMDGOALS) PYTHON=python3.12")'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	@touch $@
+
+setup: $(VENV)/.installed ## create .venv and install the pinned requirements
+
+run: setup ## serve a step (STEP=01|02|03, default 03) with Redis until Ctrl-C
+	@$(PY) -m workshop run --step $(STEP)
+
+test: setup ## run every check: all steps, real daphne, real Redis
+	$(PY) -m pytest $(ARGS)
+
+check: setup ## run one step's checks: make check STEP=02
+	@$(PY) -m workshop check --step $(STEP) $(ARGS)
+
+doctor: ## say what is missing or wrong
+	@if [ -x $(PY) ]; then $(PY) -m workshop doctor; else $(PYTHON) -m workshop doctor; fi
+
+clean: ## remove .venv and build output
+	rm -rf $(VENV) build .pytest_cache
