@@ -110,16 +110,21 @@ class LoggedProcess:
         """Block until the child exits; return its exit code."""
         return self._process.wait()
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Ask the child to stop (SIGTERM), then insist (SIGKILL). Safe to call twice."""
+    def stop(self, grace: float = 3.0) -> None:
+        """Ask the child to stop (SIGTERM), then insist (SIGKILL). Safe to call twice.
+
+        Redis and daphne stop within a fraction of a second, except daphne serving a sync
+        consumer that is inside async_to_sync when the signal lands: that thread waits for
+        the stopped event loop forever, and Python waits for the thread (step 02's README).
+        """
         if self._process.poll() is None:
             self._process.terminate()
             try:
-                self._process.wait(timeout=timeout)
+                self._process.wait(timeout=grace)
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
-        self._reader.join(timeout=timeout)
+        self._reader.join(timeout=grace)
         atexit.unregister(self.stop)
 
     def kill(self) -> None:
