@@ -28,10 +28,22 @@ def _say(mark: str, text: str) -> None:
     print(f"  [{mark}] {text}")
 
 
+def _applies_here(marker: str) -> bool | None:
+    """Whether a requirement's environment marker holds here; None if we cannot tell."""
+    try:
+        from packaging.markers import Marker
+    except ImportError:  # a bare interpreter, before `make setup`
+        return None
+    return Marker(marker).evaluate()
+
+
 def _pinned_versions() -> dict[str, str]:
+    """name -> version for each pin that applies to this Python and platform."""
     pins = {}
     for line in REQUIREMENTS.read_text().splitlines():
-        requirement = line.split("#", 1)[0].split(";", 1)[0].strip()
+        requirement, _, marker = line.split("#", 1)[0].partition(";")
+        if marker.strip() and not _applies_here(marker.strip()):
+            continue
         if "==" in requirement:
             name, version = requirement.split("==", 1)
             pins[name.strip()] = version.strip()
