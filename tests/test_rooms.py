@@ -7,10 +7,9 @@ it at any other project (tests/test_ratchet.py points it at step 01 and expects 
 import asyncio
 
 import pytest
-import redis.asyncio as redis
 
 from workshop.clients import ChatClient
-from workshop.waiting import eventually
+from workshop.groups import group_members, wait_for_group_size
 
 pytestmark = pytest.mark.live
 
@@ -22,11 +21,6 @@ SILENCE_SECONDS = 21
 @pytest.fixture
 def server(shared_servers, rooms_project):
     return shared_servers(rooms_project)
-
-
-def group_key(room: str) -> str:
-    """Where channels_redis keeps a group: a sorted set of channel names (default prefix "asgi")."""
-    return f"asgi:group:chat_{room}"
 
 
 async def test_every_member_receives_each_message_exactly_once_including_the_sender(server, unique_room):
@@ -59,12 +53,11 @@ async def test_member_who_left_is_removed_from_the_group_and_the_others_still_ch
 ):
     room = unique_room("lobby")
     alice, bob, carol = [await ChatClient.join(server, room, name) for name in ("alice", "bob", "carol")]
-    store = redis.Redis.from_url(redis_url)
     try:
-        assert await store.zcard(group_key(room)) == 3
+        assert len(await group_members(redis_url, room)) == 3
         await carol.leave()
         # disconnect() runs group_discard after the close handshake; watch Redis for it.
-        await eventually(lambda: _zcard_is(store, room, 2), timeout=10, what="carol's channel left the group")
+        await wait_for_group_size(redis_url, room, 2)
 
         await bob.say("carol has gone")
         assert await alice.next_message() == "carol has gone"
@@ -72,11 +65,6 @@ async def test_member_who_left_is_removed_from_the_group_and_the_others_still_ch
     finally:
         await alice.leave()
         await bob.leave()
-        await store.aclose()
-
-
-async def _zcard_is(store, room, count):
-    return await store.zcard(group_key(room)) == count
 
 
 async def test_three_clients_in_two_rooms_give_the_expected_delivery_matrix(server, unique_room):
@@ -103,7 +91,7 @@ async def test_three_clients_in_two_rooms_give_the_expected_delivery_matrix(serv
 
 
 async def test_two_server_processes_sharing_redis_deliver_to_each_others_clients(
-    server, fresh_server, rooms_project, unique_room
+    server, fresh_server, rooms_project, unique_room, redis_url
 ):
     other = fresh_server(rooms_project)
     assert other.process.pid != server.process.pid
@@ -112,11 +100,15 @@ async def test_two_server_processes_sharing_redis_deliver_to_each_others_clients
         await ChatClient.join(server, room, "alice") as alice,
         await ChatClient.join(other, room, "bob") as bob,
     ):
+        assert len(await group_members(redis_url, room)) == 2, (
+            "one group in Redis, members from both processes"
+        )
         await alice.say("hello from process one")
         assert await bob.next_message() == "hello from process one"
         await bob.say("hello from process two")
         assert await alice.next_message() == "hello from process one"
         assert await alice.next_message() == "hello from process two"
+    await wait_for_group_size(redis_url, room, 0)  # both processes ran group_discard
 
 
 @pytest.mark.slow

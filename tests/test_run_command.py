@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 from workshop.clients import ChatClient
+from workshop.groups import wait_for_group_size
 from workshop.ports import port_is_free
 from workshop.processes import LoggedProcess, python_command
 from workshop.steps import REPO_ROOT
@@ -45,6 +46,7 @@ async def test_run_serves_the_step_and_ctrl_c_stops_it(step, redis_url, unique_r
             assert await alice.next_message() == "two tabs, one room"
             expected_for_bob = [] if step == "01" else [{"message": "two tabs, one room"}]
             assert await bob.received_before_sync() == expected_for_bob
+        await wait_for_group_size(redis_url, room, 0)  # both left: nothing of ours stays in Redis
 
         os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
         assert run.wait() == 0
