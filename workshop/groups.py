@@ -22,7 +22,7 @@ async def group_members(redis_url: str, room: str) -> list[str]:
     """The channel names in the room's group, oldest member first (ZRANGE key 0 -1)."""
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     try:
-        return list(await client.zrange(group_key(room), 0, -1))
+        return [str(member) for member in await client.zrange(group_key(room), 0, -1)]
     finally:
         await client.aclose()
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import inspect
 import time
-from typing import Awaitable, Callable, TypeVar
+from typing import Any, Callable
 
-T = TypeVar("T")
 POLL_INTERVAL = 0.02
 
 
-async def eventually(check: Callable[[], Awaitable[T] | T], *, timeout: float, what: str) -> T:
+async def eventually(check: Callable[[], Any], *, timeout: float, what: str) -> Any:
     """Call `check` until it returns something truthy; fail with `what` after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while True:
@@ -19,7 +18,7 @@ async def eventually(check: Callable[[], Awaitable[T] | T], *, timeout: float, w
         if inspect.isawaitable(result):
             result = await result
         if result:
-            return result  # type: ignore[return-value]
+            return result
         if time.monotonic() > deadline:
             raise AssertionError(f"after {timeout:.0f} s, still not true: {what}")
         await asyncio.sleep(POLL_INTERVAL)
