@@ -67,6 +67,26 @@ async def test_member_who_left_is_removed_from_the_group_and_the_others_still_ch
         await bob.leave()
 
 
+async def test_a_member_who_leaves_as_a_message_reaches_them_is_still_removed_from_the_group(
+    server, fresh_server, rooms_project, unique_room, redis_url
+):
+    """A message can reach a consumer just as its socket closes; then the consumer's send raises
+    and, unguarded, disconnect() never runs (django/channels#1466). Repeated, as it is a race."""
+    other = fresh_server(rooms_project)
+    room = unique_room("busy")
+    alice = await ChatClient.join(server, room, "alice")
+    try:
+        for round_number in range(30):
+            bob = await ChatClient.join(other, room, f"bob{round_number}")
+            await bob.say(f"bob{round_number}: hello and goodbye")
+            await alice.read_until(f"bob{round_number}: hello and goodbye")
+            await bob.leave()  # bob never read his own message: it may reach him as he closes
+            await wait_for_group_size(redis_url, room, 1)
+    finally:
+        await alice.leave()
+        await wait_for_group_size(redis_url, room, 0)
+
+
 async def test_three_clients_in_two_rooms_give_the_expected_delivery_matrix(server, unique_room):
     lobby, kitchen = unique_room("lobby"), unique_room("kitchen")
     clients = {

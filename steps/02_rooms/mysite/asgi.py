@@ -17,11 +17,16 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from chat.routing import websocket_urlpatterns  # noqa: E402
+from mysite.closed_sockets import DropSendsToClosedSockets  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         # Refuse sockets opened from pages of other sites (Origin not in ALLOWED_HOSTS).
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # Not in the blog: DropSendsToClosedSockets (mysite/closed_sockets.py) makes sure
+        # disconnect() runs when a message arrives just as a socket closes.
+        "websocket": DropSendsToClosedSockets(
+            AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+        ),
     }
 )
