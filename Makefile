@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test check doctor lint clean
+.PHONY: help setup run test check lab strip-notebooks doctor lint clean
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -17,6 +17,8 @@ $(PY):
 
 $(VENV)/.installed: requirements.txt | $(PY)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	@# Put the repository on the venv's path, so notebooks and scripts can `import workshop`.
+	@$(PY) -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()["purelib"], "channels_workshop.pth").write_text("$(CURDIR)\n")'
 	@touch $@
 
 setup: $(VENV)/.installed ## create .venv and install the pinned requirements
@@ -29,6 +31,12 @@ test: setup ## run every check: all steps, real daphne, real Redis
 
 check: setup ## run one step's checks: make check STEP=02 (FAST=1 skips the 21 s silence check)
 	@$(PY) -m workshop check --step $(STEP) $(if $(FAST),--fast) $(ARGS)
+
+lab: setup ## open JupyterLab on notebooks/ with this project's kernel
+	@$(PY) -m workshop lab
+
+strip-notebooks: setup ## remove outputs from notebooks/ before committing (a check insists)
+	@$(PY) -m workshop strip-notebooks
 
 doctor: ## say what is missing or wrong
 	@if [ -x $(PY) ]; then $(PY) -m workshop doctor; else $(PYTHON) -m workshop doctor; fi

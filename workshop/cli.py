@@ -1,4 +1,4 @@
-"""The commands behind the Makefile: `python -m workshop run|check|doctor`.
+"""The commands behind the Makefile: `python -m workshop run|check|lab|strip-notebooks|doctor`.
 
 Only the standard library is imported up front, so `doctor` works before the venv exists.
 """
@@ -82,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     check_parser.add_argument("--step", required=True)
     check_parser.add_argument("--fast", action="store_true", help="leave out the 21 s silence check")
     commands.add_parser("doctor", help="say what is missing or wrong, in plain words")
+    commands.add_parser("lab", help="open JupyterLab on notebooks/ with this project's kernel")
+    commands.add_parser("strip-notebooks", help="remove outputs from notebooks/ before committing")
     args, extra = parser.parse_known_args(argv)
 
     try:
@@ -89,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
             return run(args.step, args.port)
         if args.command == "check":
             return check(args.step, args.fast, extra)
+        if args.command in ("lab", "strip-notebooks"):
+            from .notebook_files import open_lab, strip_all
+
+            return open_lab() if args.command == "lab" else strip_all()
         from .doctor import diagnose
 
         return diagnose()

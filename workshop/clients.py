@@ -73,7 +73,7 @@ class ChatClient:
         try:
             raw = await asyncio.wait_for(self.websocket.recv(), timeout)
         except asyncio.TimeoutError:
-            raise AssertionError(f"{self.name} received nothing within {timeout:g} s") from None
+            raise AssertionError(f"{self.name} received nothing (more) within {timeout:g} s") from None
         frame = json.loads(raw)
         if not is_sync_marker(frame):
             self.history.append(frame)

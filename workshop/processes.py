@@ -6,6 +6,7 @@ import atexit
 import collections
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -51,6 +52,7 @@ class LoggedProcess:
             errors="replace",
             # Its own session: Ctrl-C reaches us, and we stop children in order.
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
         self._reader = threading.Thread(target=self._read_output, daemon=True)
         self._reader.start()
@@ -132,6 +134,19 @@ class LoggedProcess:
         if self._process.poll() is None:
             self._process.kill()
             self._process.wait()
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel send SIGTERM to the child if we die without cleaning up.
+
+    atexit covers a normal exit; this covers a killed test run or a restarted notebook kernel.
+    (It fires when the thread that started the child exits: we start them from main threads.)
+    """
+    if sys.platform == "linux":
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def child_environment(**overrides: str) -> dict[str, str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -13,6 +15,7 @@ from .steps import Step
 
 STARTUP_TIMEOUT = 30.0
 ASGI_APPLICATION = "mysite.asgi:application"
+SETTINGS_VARIANTS = Path(__file__).resolve().parent / "settings_variants"
 
 
 @dataclass
@@ -47,21 +50,35 @@ class StepServer:
     def kill(self) -> None:
         self.process.kill()
 
+    def pause(self) -> None:
+        """Freeze the server (SIGSTOP), as a long GC pause or a blocked event loop would."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.kill(self.process.pid, signal.SIGCONT)
+
 
 def start_step_server(
     project: Step | Path,
     *,
     redis_url: str | None = None,
     port: int = 0,
+    settings: str | None = None,
     settings_env: dict[str, str] | None = None,
     echo: Callable[[str], None] | None = None,
 ) -> StepServer:
     """Run `daphne mysite.asgi:application` inside `project` and wait until it listens.
 
     Port 0 lets the OS pick a free port; daphne prints the one it got, which is also our
-    readiness signal ("Listening on TCP address 127.0.0.1:PORT").
+    readiness signal ("Listening on TCP address 127.0.0.1:PORT"). `settings` names a module
+    of workshop/settings_variants/ to use instead of the step's own mysite.settings.
     """
     folder, env = _project_folder(project), _server_environment(redis_url, settings_env)
+    if settings is not None:
+        if not (SETTINGS_VARIANTS / f"{settings}.py").exists():
+            raise LookupError(f"There is no settings variant {settings!r} in {SETTINGS_VARIANTS}.")
+        env["DJANGO_SETTINGS_MODULE"] = settings
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SETTINGS_VARIANTS), env.get("PYTHONPATH")]))
     command = python_command("-m", "daphne", "--bind", LOOPBACK, "--port", str(port), ASGI_APPLICATION)
     process = LoggedProcess(command, cwd=folder, env=env, echo=echo)
     try:

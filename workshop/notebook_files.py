@@ -1,0 +1,78 @@
+"""The notebooks as files: committed without outputs, run in the project's own kernel.
+
+Outputs are not committed: they change on every run (ports, timings, channel names) and would
+make every diff noisy. `make strip-notebooks` removes them; tests/test_notebooks.py insists.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from .steps import REPO_ROOT
+
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+KERNEL_NAME = "channels-workshop"
+
+
+def all_notebooks() -> list[Path]:
+    return sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+def has_outputs(notebook: nbformat.NotebookNode) -> bool:
+    return any(
+        cell.get("outputs") or cell.get("execution_count")
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+    )
+
+
+def strip_outputs(path: Path) -> bool:
+    """Clear outputs and execution counts; return True if the file changed."""
+    notebook = nbformat.read(path, as_version=4)
+    if not has_outputs(notebook):
+        return False
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nbformat.write(notebook, path)
+    return True
+
+
+def strip_all() -> int:
+    for path in all_notebooks():
+        print(f"{'stripped' if strip_outputs(path) else 'clean   '} {path.relative_to(REPO_ROOT)}")
+    return 0
+
+
+def register_kernel() -> None:
+    """Register this venv's Python as the notebooks' kernel, inside the venv (not in ~/.local)."""
+    subprocess.run(
+        [sys.executable, "-m", "ipykernel", "install", "--sys-prefix", "--name", KERNEL_NAME,
+         "--display-name", "Python (channels-workshop)"],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+
+
+def open_lab() -> int:
+    """Register the kernel, then run JupyterLab on notebooks/ (loopback only) until Ctrl-C."""
+    register_kernel()
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--ServerApp.ip=127.0.0.1",
+        f"--notebook-dir={NOTEBOOKS_DIR}",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")  # containers and CI machines often run as root
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 0
