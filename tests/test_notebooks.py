@@ -10,7 +10,14 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from workshop.notebook_files import KERNEL_NAME, NOTEBOOKS_DIR, all_notebooks, has_outputs, register_kernel
+from workshop.notebook_files import (
+    KERNEL_NAME,
+    NOTEBOOKS_DIR,
+    all_notebooks,
+    committed_version,
+    has_outputs,
+    register_kernel,
+)
 
 NOTEBOOK_TIMEOUT = 240  # seconds for a whole notebook; each takes well under a minute here
 CELL_TIMEOUT = 120
@@ -49,8 +56,8 @@ def test_the_notebook_runs_top_to_bottom(path, kernel_name):
 
 @pytest.mark.parametrize("path", NOTEBOOKS)
 def test_the_notebook_is_committed_without_outputs(path):
-    assert not has_outputs(nbformat.read(path, as_version=4)), (
-        f"run `make strip-notebooks` to clear {path.name}"
+    assert not has_outputs(committed_version(path)), (
+        f"run `make strip-notebooks` and commit {path.name} again"
     )
 
 

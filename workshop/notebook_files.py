@@ -23,6 +23,19 @@ def all_notebooks() -> list[Path]:
     return sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 
 
+def committed_version(path: Path) -> nbformat.NotebookNode:
+    """The notebook as committed (HEAD), so a learner's saved run does not fail the checks.
+
+    JupyterLab saves outputs into the file as you work; what must stay clean is the commit.
+    Outside a git checkout, the file itself.
+    """
+    relative = path.relative_to(REPO_ROOT).as_posix()
+    shown = subprocess.run(["git", "show", f"HEAD:{relative}"], cwd=REPO_ROOT, capture_output=True, text=True)
+    if shown.returncode != 0:
+        return nbformat.read(path, as_version=4)
+    return nbformat.reads(shown.stdout, as_version=4)
+
+
 def has_outputs(notebook: nbformat.NotebookNode) -> bool:
     return any(
         cell.get("outputs") or cell.get("execution_count")
