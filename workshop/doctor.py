@@ -127,6 +127,14 @@ def diagnose() -> int:
     else:
         _say(NOTE, "port 8000 is taken: `make run` will pick a free port and print it.")
 
+    from .browser import find_chromium
+
+    chromium = find_chromium()
+    if chromium is not None:
+        _say(OK, f"Chromium for the page checks: {chromium}")
+    else:
+        _say(NOTE, "no Chromium: `make test` skips the page checks (CI fails). sudo apt-get install chromium")
+
     if shutil.which("docker"):
         _say(NOTE, "docker is installed: `docker compose up` is another way to run the steps.")
 

@@ -1,0 +1,43 @@
+"""The real browser for page checks: Debian's Chromium, driven by Playwright, never a downloaded build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+# Flags for a headless Chromium on a machine with no network beyond loopback (and often root).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+CHROMIUM_HELP = """\
+The page checks need a real Chromium, and none was found. Install your system's package:
+  Debian/Ubuntu:  sudo apt-get install chromium      (Ubuntu: chromium-browser)
+  macOS:          brew install --cask chromium
+or point CHROMIUM at a Chromium or Chrome binary: CHROMIUM=/path/to/chromium make test
+(`.ci/run` installs Debian's chromium by itself.)"""
+
+
+def find_chromium() -> Path | None:
+    """CHROMIUM when set (None if nothing is there), else the first Chromium on PATH or in /usr/bin."""
+    if os.environ.get("CHROMIUM"):
+        given = Path(os.environ["CHROMIUM"])
+        return given if given.is_file() else None
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    debian = Path("/usr/bin/chromium")
+    return debian if debian.exists() else None
+
+
+def browser_required() -> bool:
+    """In CI (or when asked) a missing Chromium fails the run instead of skipping the page checks."""
+    return bool(os.environ.get("CI")) or os.environ.get("WORKSHOP_REQUIRE_BROWSER") == "1"
