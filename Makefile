@@ -29,7 +29,7 @@ run: setup ## serve a step (STEP=01|02|03, default 03) with Redis until Ctrl-C
 test: setup ## run every check: all steps, real daphne, real Redis
 	$(PY) -m pytest $(ARGS)
 
-check: setup ## run one step's checks: make check STEP=02 (FAST=1 skips the 21 s silence check)
+check: setup ## run one step's checks: make check STEP=02 (FAST=1: WebSocket checks only)
 	@$(PY) -m workshop check --step $(STEP) $(if $(FAST),--fast) $(ARGS)
 
 lab: setup ## open JupyterLab on notebooks/ with this project's kernel

@@ -14,7 +14,7 @@ from workshop.browser import CHROMIUM_ARGS, CHROMIUM_HELP, browser_required, fin
 from workshop.step_server import start_step_server
 from workshop.steps import REPO_ROOT
 
-pytestmark = pytest.mark.live
+pytestmark = [pytest.mark.live, pytest.mark.browser]
 
 SCREENSHOTS = REPO_ROOT / "build" / "screenshots"
 WAIT_MS = 15_000  # how long a page may take to show what we wait for; only ever decides a failure

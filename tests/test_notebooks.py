@@ -39,6 +39,7 @@ def test_there_is_one_notebook_per_step():
     assert [path.stem for path in all_notebooks()] == ["01_echo", "02_rooms", "03_async"]
 
 
+@pytest.mark.notebook
 @pytest.mark.timeout(NOTEBOOK_TIMEOUT)
 @pytest.mark.parametrize("path", NOTEBOOKS)
 def test_the_notebook_runs_top_to_bottom(path, kernel_name):
