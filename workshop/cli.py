@@ -81,7 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     check_parser = commands.add_parser("check", help="run one step's checks")
     check_parser.add_argument("--step", required=True)
-    check_parser.add_argument("--fast", action="store_true", help="leave out the silence check, the browser and the notebook")
+    check_parser.add_argument(
+        "--fast", action="store_true", help="leave out the silence check, the browser and the notebook"
+    )
     commands.add_parser("doctor", help="say what is missing or wrong, in plain words")
     commands.add_parser("lab", help="open JupyterLab on notebooks/ with this project's kernel")
     commands.add_parser("strip-notebooks", help="remove outputs from notebooks/ before committing")
