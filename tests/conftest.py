@@ -7,12 +7,14 @@ prove that the room checks can fail).
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
 
+from workshop.groups import wait_for_group_size
 from workshop.redis_server import workshop_redis
 from workshop.step_server import StepServer, start_step_server
 from workshop.steps import all_steps, find_step
@@ -86,7 +88,21 @@ def fresh_server(redis_url: str) -> Iterator[Callable[[Path], StepServer]]:
 
 
 @pytest.fixture
-def unique_room() -> Callable[[str], str]:
-    """Room names no other test (or another run on a shared Redis) uses."""
+def unique_room(redis_url: str) -> Iterator[Callable[[str], str]]:
+    """Room names no other test (or another run on a shared Redis) uses.
+
+    At teardown, after the test's clients and pages have closed, each room's group must be
+    empty in Redis: every consumer ran disconnect() and group_discard, and nothing of ours
+    stays behind in a shared Redis. (A server stopped while a socket is open never runs that
+    consumer's disconnect(), so servers are stopped after this check, never before.)
+    """
     run = uuid.uuid4().hex[:8]
-    return lambda name: f"{name}-{run}"
+    rooms: list[str] = []
+
+    def name(base: str) -> str:
+        rooms.append(f"{base}-{run}")
+        return rooms[-1]
+
+    yield name
+    for room in rooms:
+        asyncio.run(wait_for_group_size(redis_url, room, 0))

@@ -40,6 +40,15 @@ async def wait_for_group_size(redis_url: str, room: str, size: int, timeout: flo
     await eventually(has_size, timeout=timeout, what=f"the group of room {room!r} holds {size} channel(s)")
 
 
+async def forget_group(redis_url: str, room: str) -> None:
+    """Delete one room's group: for a test's own room whose members' server was stopped."""
+    client = redis.Redis.from_url(redis_url)
+    try:
+        await client.delete(group_key(room))
+    finally:
+        await client.aclose()
+
+
 def queue_key(channel_name: str) -> str:
     """The Redis key of the queue that holds messages for this channel's server process."""
     process_part = channel_name.split("!", 1)[0] + "!"
