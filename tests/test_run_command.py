@@ -11,20 +11,10 @@ from workshop.clients import ChatClient
 from workshop.groups import wait_for_group_size
 from workshop.ports import port_is_free
 from workshop.processes import LoggedProcess, python_command
-from workshop.steps import REPO_ROOT
+from workshop.step_server import StepServer
+from workshop.steps import REPO_ROOT, find_step
 
 pytestmark = pytest.mark.live
-
-
-class ServedAt:
-    """Where `workshop run` said it serves, shaped like a StepServer for ChatClient."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.origin = f"http://127.0.0.1:{port}"
-
-    def room_socket_url(self, room: str) -> str:
-        return f"ws://127.0.0.1:{self.port}/ws/chat/{room}/"
 
 
 @pytest.mark.parametrize("step", ["01", "02", "03"])
@@ -36,7 +26,7 @@ async def test_run_serves_the_step_and_ctrl_c_stops_it(step, redis_url, unique_r
     )
     try:
         served = run.wait_for_line(r"is serving at http://127\.0\.0\.1:(\d+)/chat/", timeout=30)
-        server = ServedAt(int(served.group(1)))
+        server = StepServer(project=find_step(step).folder, port=int(served.group(1)), process=run)
         room = unique_room("lobby")
         async with (
             await ChatClient.join(server, room, "alice") as alice,

@@ -64,7 +64,6 @@ def start_step_server(
     redis_url: str | None = None,
     port: int = 0,
     settings: str | None = None,
-    settings_env: dict[str, str] | None = None,
     echo: Callable[[str], None] | None = None,
 ) -> StepServer:
     """Run `daphne mysite.asgi:application` inside `project` and wait until it listens.
@@ -73,7 +72,7 @@ def start_step_server(
     readiness signal ("Listening on TCP address 127.0.0.1:PORT"). `settings` names a module
     of workshop/settings_variants/ to use instead of the step's own mysite.settings.
     """
-    folder, env = _project_folder(project), _server_environment(redis_url, settings_env)
+    folder, env = _project_folder(project), _server_environment(redis_url)
     if settings is not None:
         if not (SETTINGS_VARIANTS / f"{settings}.py").exists():
             raise LookupError(f"There is no settings variant {settings!r} in {SETTINGS_VARIANTS}.")
@@ -95,7 +94,7 @@ def start_step_runserver(project: Step | Path, *, redis_url: str | None = None) 
     runserver prints its banner before it binds and logs nothing once it listens, so the
     readiness signal here is the port accepting connections.
     """
-    folder, env = _project_folder(project), _server_environment(redis_url, None)
+    folder, env = _project_folder(project), _server_environment(redis_url)
     port = free_port()
     command = python_command("manage.py", "runserver", f"{LOOPBACK}:{port}", "--noreload")
     process = LoggedProcess(command, cwd=folder, env=env)
@@ -112,8 +111,8 @@ def _project_folder(project: Step | Path) -> Path:
     return project.folder if isinstance(project, Step) else Path(project)
 
 
-def _server_environment(redis_url: str | None, settings_env: dict[str, str] | None) -> dict[str, str]:
-    env = child_environment(**(settings_env or {}))
+def _server_environment(redis_url: str | None) -> dict[str, str]:
+    env = child_environment()
     if redis_url is not None:
         env["REDIS_URL"] = redis_url
     return env
