@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -61,7 +61,7 @@ def redis_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def shared_servers(redis_url: str) -> Iterator[Callable[[Path], StepServer]]:
     """One daphne per project for the whole run: starting one costs about a second."""
-    running: dict[Path, StepServer] = {}
+    running = _shared_servers_running
 
     def server_for(project: Path) -> StepServer:
         if project not in running:
@@ -71,15 +71,50 @@ def shared_servers(redis_url: str) -> Iterator[Callable[[Path], StepServer]]:
     yield server_for
     for server in running.values():
         server.stop()
+    running.clear()
+
+
+_shared_servers_running: dict[Path, StepServer] = {}
+
+
+@pytest.fixture(autouse=True)
+def shared_servers_never_crash() -> Iterator[None]:
+    """Whatever a test sends, no shared server logs a traceback or answers HTTP 500 because of it."""
+    before = {project: len(server.crashes) for project, server in _shared_servers_running.items()}
+    yield
+    for project, server in _shared_servers_running.items():
+        new = server.crashes[before.get(project, 0) :]
+        assert not new, f"the server for {project.name} logged a crash:\n" + "\n".join(new)
+
+
+FIGURES: list[str] = []
 
 
 @pytest.fixture
-def fresh_server(redis_url: str) -> Iterator[Callable[[Path], StepServer]]:
+def report_figure(request: pytest.FixtureRequest) -> Callable[[str], None]:
+    """Print a measured figure in the run's summary ("Figures"), whatever the test's outcome."""
+
+    def report(line: str) -> None:
+        FIGURES.append(f"{request.node.nodeid}\n    {line}")
+
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if FIGURES:
+        terminalreporter.section("Figures measured by this run")
+        for figure in FIGURES:
+            terminalreporter.write_line(figure)
+
+
+@pytest.fixture
+def fresh_server(redis_url: str) -> Iterator[Callable[..., StepServer]]:
     """Start servers of one's own (a second process, one to restart); stopped after the test."""
     started: list[StepServer] = []
 
-    def start(project: Path) -> StepServer:
-        started.append(start_step_server(project, redis_url=redis_url))
+    def start(project: Path, **options: Any) -> StepServer:
+        """`options` go to start_step_server: settings="default_capacity", daphne_options=[...]."""
+        started.append(start_step_server(project, redis_url=redis_url, **options))
         return started[-1]
 
     yield start

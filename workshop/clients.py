@@ -30,7 +30,8 @@ _marker_numbers = itertools.count(1)
 
 
 class ServesRooms(Protocol):
-    origin: str
+    @property
+    def origin(self) -> str: ...
 
     def room_socket_url(self, room: str) -> str: ...
 

@@ -23,7 +23,8 @@ class LoggedProcess:
     """A child process whose output is kept (the last lines) and can be waited on.
 
     A reader thread drains the child's output so it never blocks on a full pipe, keeps a
-    tail for error messages, and optionally echoes each line (for `make run`).
+    tail for error messages, keeps every line matching `note` (however many came between),
+    and optionally echoes each line (for `make run`).
     """
 
     def __init__(
@@ -34,8 +35,12 @@ class LoggedProcess:
         env: Mapping[str, str] | None = None,
         echo: Callable[[str], None] | None = None,
         tail_lines: int = 200,
+        note: str | None = None,
     ) -> None:
         self.command = list(command)
+        # Every line matching `note`, however long the run: the tail forgets, this does not.
+        self.noted: list[str] = []
+        self._note = re.compile(note) if note else None
         self._lines: collections.deque[str] = collections.deque(maxlen=tail_lines)
         self._line_count = 0
         self._new_line = threading.Condition()
@@ -71,6 +76,8 @@ class LoggedProcess:
         for line in self._process.stdout:
             line = line.rstrip("\n")
             with self._new_line:
+                if self._note is not None and self._note.search(line):
+                    self.noted.append(line)
                 self._lines.append(line)
                 self._line_count += 1
                 self._new_line.notify_all()

@@ -87,7 +87,13 @@ class EmbeddedRedis:
         return self._process is not None and self._process.returncode is None
 
     def start(self) -> EmbeddedRedis:
-        """Start the server and return once it answers PING. Keeps the port across restarts."""
+        """Start the server and return once it answers PING. Keeps the port across restarts.
+
+        Starting a server that is running already does nothing, so `with EmbeddedRedis().start()`
+        is as good as `with EmbeddedRedis()`.
+        """
+        if self.running:
+            return self
         fixed_port = self.port is not None
         for _attempt in range(1 if fixed_port else 3):
             port = self.port if self.port is not None else free_port()

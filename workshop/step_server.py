@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 from urllib.parse import quote
+
+import psutil
 
 from .ports import LOOPBACK, free_port, wait_until_listening
 from .processes import LoggedProcess, child_environment, python_command
@@ -16,6 +19,24 @@ from .steps import Step
 STARTUP_TIMEOUT = 30.0
 ASGI_APPLICATION = "mysite.asgi:application"
 SETTINGS_VARIANTS = Path(__file__).resolve().parent / "settings_variants"
+# daphne's own cap on one incoming WebSocket message, set here rather than left to its default
+# (1 MiB): a chat message is at most 2000 characters (chat/messages.py), under 25 KiB as JSON even
+# with every character escaped. daphne refuses anything larger by closing that socket with 1009.
+WEBSOCKET_MAX_MESSAGE_SIZE = 64 * 1024
+DAPHNE_OPTIONS = (
+    "--websocket-max-message-size",
+    str(WEBSOCKET_MAX_MESSAGE_SIZE),
+    "--websocket-max-frame-size",
+    str(WEBSOCKET_MAX_MESSAGE_SIZE),
+)
+# Log lines that mean a socket was refused, dropped or crashed, or a message was dropped: daphne's
+# access log (WSREJECT), autobahn failing a connection, an unhandled exception, an HTTP 500,
+# channels_redis skipping a full member ("over capacity"), our own 4013 close on a Redis outage.
+CRASH_PATTERN = r'Traceback|Exception inside application|" 500 '
+TROUBLE_PATTERN = (
+    CRASH_PATTERN
+    + r"|WSREJECT|failing WebSocket connection|over capacity|took too long to shut down|with 4013"
+)
 
 
 @dataclass
@@ -44,6 +65,20 @@ class StepServer:
     def log_tail(self, lines: int = 40) -> str:
         return self.process.tail(lines)
 
+    @property
+    def trouble(self) -> list[str]:
+        """Every log line so far that says a socket was refused or dropped, or something failed."""
+        return list(self.process.noted)
+
+    @property
+    def crashes(self) -> list[str]:
+        """The log lines so far that show an unhandled exception or an HTTP 500."""
+        return [line for line in self.process.noted if re.search(CRASH_PATTERN, line)]
+
+    def memory_kib(self) -> int:
+        """The server process's resident memory (RSS), in KiB."""
+        return psutil.Process(self.process.pid).memory_info().rss // 1024
+
     def stop(self) -> None:
         self.process.stop()
 
@@ -65,12 +100,14 @@ def start_step_server(
     port: int = 0,
     settings: str | None = None,
     echo: Callable[[str], None] | None = None,
+    daphne_options: Sequence[str] = (),
 ) -> StepServer:
     """Run `daphne mysite.asgi:application` inside `project` and wait until it listens.
 
     Port 0 lets the OS pick a free port; daphne prints the one it got, which is also our
     readiness signal ("Listening on TCP address 127.0.0.1:PORT"). `settings` names a module
-    of workshop/settings_variants/ to use instead of the step's own mysite.settings.
+    of workshop/settings_variants/ to use instead of the step's own mysite.settings;
+    `daphne_options` are added to DAPHNE_OPTIONS (a short --ping-timeout, say).
     """
     folder, env = _project_folder(project), _server_environment(redis_url)
     if settings is not None:
@@ -78,8 +115,18 @@ def start_step_server(
             raise LookupError(f"There is no settings variant {settings!r} in {SETTINGS_VARIANTS}.")
         env["DJANGO_SETTINGS_MODULE"] = settings
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SETTINGS_VARIANTS), env.get("PYTHONPATH")]))
-    command = python_command("-m", "daphne", "--bind", LOOPBACK, "--port", str(port), ASGI_APPLICATION)
-    process = LoggedProcess(command, cwd=folder, env=env, echo=echo)
+    command = python_command(
+        "-m",
+        "daphne",
+        *DAPHNE_OPTIONS,
+        *daphne_options,
+        "--bind",
+        LOOPBACK,
+        "--port",
+        str(port),
+        ASGI_APPLICATION,
+    )
+    process = LoggedProcess(command, cwd=folder, env=env, echo=echo, note=TROUBLE_PATTERN)
     try:
         listening = process.wait_for_line(r"Listening on TCP address [\d.]+:(\d+)", timeout=STARTUP_TIMEOUT)
     except BaseException:
@@ -97,7 +144,7 @@ def start_step_runserver(project: Step | Path, *, redis_url: str | None = None) 
     folder, env = _project_folder(project), _server_environment(redis_url)
     port = free_port()
     command = python_command("manage.py", "runserver", f"{LOOPBACK}:{port}", "--noreload")
-    process = LoggedProcess(command, cwd=folder, env=env)
+    process = LoggedProcess(command, cwd=folder, env=env, note=TROUBLE_PATTERN)
     try:
         process.wait_for_line(r"Starting ASGI/Daphne", timeout=STARTUP_TIMEOUT)
         wait_until_listening(port, timeout=STARTUP_TIMEOUT, still_starting=lambda: process.returncode is None)
