@@ -7,8 +7,8 @@ reason the consumer can send back to its sender.
 
 import json
 
-# Longest message, in characters, that a room relays. daphne's own cap (1 MiB by default)
-# stops far larger frames before they reach the consumer.
+# Longest message, in characters, that a room relays. daphne's own cap on a frame, 64 KiB as
+# the workshop starts it (--websocket-max-message-size 65536), stops far larger frames first.
 MAX_MESSAGE_LENGTH = 2000
 
 EXAMPLE = 'send text like {"message": "hello"}'

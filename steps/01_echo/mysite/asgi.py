@@ -18,15 +18,20 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from chat.routing import websocket_urlpatterns  # noqa: E402
 from mysite.closed_sockets import DropSendsToClosedSockets  # noqa: E402
+from mysite.layer_outages import CloseOnLayerOutage  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         # Refuse sockets opened from pages of other sites (Origin not in ALLOWED_HOSTS).
         # Not in the blog: DropSendsToClosedSockets (mysite/closed_sockets.py) makes sure
-        # disconnect() runs when a message arrives just as a socket closes.
+        # disconnect() runs when a message arrives just as a socket closes, and
+        # CloseOnLayerOutage (mysite/layer_outages.py) closes with 4013, "try again later",
+        # instead of 1011 or HTTP 500 while Redis is down or restarting.
         "websocket": DropSendsToClosedSockets(
-            AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+            CloseOnLayerOutage(
+                AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+            )
         ),
     }
 )

@@ -6,6 +6,8 @@ Started from `django-admin startproject mysite` (Django 5.2) and trimmed to what
 import os
 from pathlib import Path
 
+from redis.exceptions import ConnectionError as RedisConnectionError
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Development defaults. In production set DJANGO_SECRET_KEY, DJANGO_DEBUG=0 and
@@ -69,8 +71,21 @@ CHANNEL_LAYERS = {
                     # and channels_redis waits on Redis for up to 5 s (BZPOPMIN) while a room is
                     # quiet, so every idle socket would close with 1011. Allow longer than that.
                     "socket_timeout": 10,
+                    # Not in the blog: after Redis restarts, the first command on each pooled
+                    # connection fails ("Connection closed by server"). Retry it once, on a new
+                    # connection, rather than fail the handshake that happened to send it.
+                    "retry_on_error": [RedisConnectionError],
+                    # Not in the blog, needed since redis-py 8: a process's pool now stops at 100
+                    # connections and raises past that. Async consumers send to their groups all
+                    # at once, a connection each, so a busy server needs more (Redis allows 10000).
+                    "max_connections": 1000,
                 }
             ],
+            # Not in the blog: room for a burst. Each server process has one queue in Redis,
+            # and a group_send to a process whose queue already holds `capacity` messages is
+            # dropped without an error (default 100). 2000 holds 10 rooms x 10 clients x 20
+            # messages sent at once; README "Delivery guarantees" explains the trade.
+            "capacity": 2000,
         },
     },
 }
