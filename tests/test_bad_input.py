@@ -7,6 +7,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from workshop.clients import ChatClient
+from workshop.step_server import WEBSOCKET_MAX_MESSAGE_SIZE
 
 from hostile_input import BAD_FRAMES, BAD_ROOM_NAMES, MAX_MESSAGE_LENGTH
 
@@ -90,3 +91,16 @@ async def test_a_stale_session_cookie_from_another_app_does_not_break_the_handsh
     async with connect(url, origin=server.origin, additional_headers=cookie) as socket:
         await socket.send(json.dumps({"message": "hi"}))
         assert json.loads(await socket.recv()) == {"message": "hi"}
+
+
+async def test_a_frame_over_daphnes_cap_drops_that_connection_only(server, unique_room):
+    """daphne refuses a frame over 64 KiB (set on its command line) by dropping that socket."""
+    room = unique_room("lobby")
+    async with await ChatClient.join(server, room, "bob") as bob:
+        async with await ChatClient.join(server, room, "mallory") as mallory:
+            await mallory.send_frame(json.dumps({"message": "x" * WEBSOCKET_MAX_MESSAGE_SIZE}))
+            # autobahn fails the connection by dropping TCP, so no close frame arrives: 1006.
+            assert await mallory.close_code() in (1006, 1009)
+        await bob.say("still here")
+        assert await bob.next_message() == "still here"
+    # unique_room then checks the group is empty: mallory's disconnect() ran too.
