@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test check lab strip-notebooks doctor lint clean
+.PHONY: help setup run test check soak lab strip-notebooks doctor lint clean
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ test: setup ## run every check: all steps, real daphne, real Redis
 
 check: setup ## run one step's checks: make check STEP=02 (FAST=1: WebSocket checks only)
 	@$(PY) -m workshop check --step $(STEP) $(if $(FAST),--fast) $(ARGS)
+
+soak: setup ## longer loads on steps 02 and 03 (200,000 deliveries each), printing figures; about 5 minutes
+	@$(PY) -m workshop soak
 
 lab: setup ## open JupyterLab on notebooks/ with this project's kernel
 	@$(PY) -m workshop lab

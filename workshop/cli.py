@@ -1,4 +1,4 @@
-"""The commands behind the Makefile: `python -m workshop run|check|lab|strip-notebooks|doctor`.
+"""The commands behind the Makefile: `python -m workshop run|check|soak|lab|strip-notebooks|doctor`.
 
 Only the standard library is imported up front, so `doctor` works before the venv exists.
 """
@@ -84,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     check_parser.add_argument(
         "--fast", action="store_true", help="leave out the silence check, the browser and the notebook"
     )
+    commands.add_parser("soak", help="bigger loads on steps 02 and 03, printing figures")
     commands.add_parser("doctor", help="say what is missing or wrong, in plain words")
     commands.add_parser("lab", help="open JupyterLab on notebooks/ with this project's kernel")
     commands.add_parser("strip-notebooks", help="remove outputs from notebooks/ before committing")
@@ -94,6 +95,10 @@ def main(argv: list[str] | None = None) -> int:
             return run(args.step, args.port)
         if args.command == "check":
             return check(args.step, args.fast, extra)
+        if args.command == "soak":
+            from .soak import soak
+
+            return soak()
         if args.command in ("lab", "strip-notebooks"):
             from .notebook_files import open_lab, strip_all
 

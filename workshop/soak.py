@@ -1,0 +1,45 @@
+"""`make soak`: the load checks' loads, bigger and longer, printing figures instead of passing.
+
+`make test` keeps its loads small enough to run in seconds (tests/test_load.py). These run
+200,000 deliveries per load, each on a fresh daphne of each step, against the workshop's Redis,
+and print what arrived, what was lost, the latencies, and the server's memory afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from .load import Load, run_load
+from .redis_server import workshop_redis
+from .step_server import start_step_server
+from .steps import find_step
+
+SOAK_LOADS = (
+    Load(rooms=10, clients=20, messages=50, mode="paced"),
+    Load(rooms=10, clients=20, messages=50, mode="burst"),
+    Load(rooms=1, clients=200, messages=50, mode="paced", senders=20),
+)
+
+
+def soak(step_names: tuple[str, ...] = ("02", "03")) -> int:
+    """Run every soak load against every step; return 1 if any lost or duplicated a message."""
+    troubled = False
+    with workshop_redis(use_local=False) as redis:
+        print(f"Redis: {redis.description}", flush=True)
+        for step in map(find_step, step_names):
+            for load in SOAK_LOADS:
+                server = start_step_server(step, redis_url=redis.url)
+                try:
+                    run = asyncio.run(run_load(server, load, room_prefix=f"soak-{uuid.uuid4().hex[:8]}"))
+                    memory_mib = server.memory_kib() / 1024
+                finally:
+                    server.stop()
+                over_capacity = sum("over capacity" in line for line in server.trouble)
+                print(
+                    f"step {step.number}: {run.summary()}; server {memory_mib:.0f} MiB after; "
+                    f"{over_capacity} 'over capacity' log lines",
+                    flush=True,
+                )
+                troubled = troubled or run.lost > 0 or run.duplicates > 0
+    return 1 if troubled else 0
