@@ -29,5 +29,7 @@ BAD_ROOM_NAMES = {
     "punctuation": "room!",
     "percent-encoded slash": "a/b",
     "95 characters": "r" * 95,
+    "150 characters": "r" * 150,
+    "percent sign": "100%",
     "emoji": "🌸",
 }

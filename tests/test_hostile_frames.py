@@ -31,6 +31,7 @@ FRAMES = st.one_of(
     JSON_VALUES.map(json.dumps),  # JSON that is rarely an object with a string "message"
     st.dictionaries(st.sampled_from(["message", "type", "text"]), JSON_VALUES, max_size=3).map(json.dumps),
     st.text(max_size=2100).map(lambda text: json.dumps({"message": text})),  # empty, normal, over the cap
+    st.integers(2001, 60_000).map(lambda length: json.dumps({"message": "x" * length})),  # far over it
     st.text(min_size=1, max_size=40).map(
         lambda text: json.dumps({"type": "websocket.close", "message": text})
     ),

@@ -23,8 +23,12 @@ SOAK_LOADS = (
 
 
 def soak(step_names: tuple[str, ...] = ("02", "03")) -> int:
-    """Run every soak load against every step; return 1 if any lost or duplicated a message."""
-    troubled = False
+    """Run every soak load against every step and print what happened; losses are figures here.
+
+    The burst sends 10,000 messages at once, five times the steps' `capacity`: expect losses,
+    counted, with the server's "over capacity" lines beside them. A duplicate would be a bug.
+    """
+    duplicated = False
     with workshop_redis(use_local=False) as redis:
         print(f"Redis: {redis.description}", flush=True)
         for step in map(find_step, step_names):
@@ -41,5 +45,5 @@ def soak(step_names: tuple[str, ...] = ("02", "03")) -> int:
                     f"{over_capacity} 'over capacity' log lines",
                     flush=True,
                 )
-                troubled = troubled or run.lost > 0 or run.duplicates > 0
-    return 1 if troubled else 0
+                duplicated = duplicated or run.duplicates > 0
+    return 1 if duplicated else 0
