@@ -1,12 +1,14 @@
 # Every task a person runs. `make` alone lists them.
 STEP ?= 03
+FROM ?= 02
+TO ?= 03
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test check soak lab strip-notebooks doctor lint clean
+.PHONY: help setup run test check exercise status diff diffs soak bench profile lab strip-notebooks doctor lint clean
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -29,11 +31,29 @@ run: setup ## serve a step (STEP=01|02|03, default 03) with Redis until Ctrl-C
 test: setup ## run every check: all steps, real daphne, real Redis
 	$(PY) -m pytest $(ARGS)
 
-check: setup ## run one step's checks: make check STEP=02 (FAST=1: WebSocket checks only)
-	@$(PY) -m workshop check --step $(STEP) $(if $(FAST),--fast) $(ARGS)
+check: setup ## check one step: work/NN if you started it (PROJECT=path: any project), else the snapshot; FAST=1 skips the slow ones
+	@$(if $(ASGI),WORKSHOP_ASGI_APPLICATION=$(ASGI)) $(PY) -m workshop check --step $(STEP) $(if $(FAST),--fast) $(if $(PROJECT),--project $(PROJECT)) $(ARGS)
+
+exercise: setup ## do a step yourself: make exercise STEP=02 copies the step before it to work/02_rooms (FORCE=1 starts over)
+	@$(PY) -m workshop exercise --step $(STEP) $(if $(FORCE),--force)
+
+status: setup ## pass or fail of your work/ copies, from their last check
+	@$(PY) -m workshop status
+
+diff: setup ## the lesson as a diff of code: make diff FROM=01 TO=02
+	@$(PY) -m workshop diff --from $(FROM) --to $(TO)
+
+diffs: setup ## rewrite diffs/*.patch after changing a step on purpose (a check insists they match)
+	@$(PY) -m workshop diffs
 
 soak: setup ## longer loads on steps 02 and 03 (200,000 deliveries each), printing figures; about 5 minutes
 	@$(PY) -m workshop soak
+
+bench: setup ## throughput and latency of every step beside a plain-websockets baseline (BENCH=quick: under a minute)
+	@$(PY) -m workshop bench $(if $(filter quick,$(BENCH)),--quick)
+
+profile: setup ## where step 03 spends its time per delivered message, sampled with py-spy; flame graphs in build/profile/
+	@$(PY) -m workshop profile
 
 lab: setup ## open JupyterLab on notebooks/ with this project's kernel
 	@$(PY) -m workshop lab

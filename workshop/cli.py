@@ -1,4 +1,4 @@
-"""The commands behind the Makefile: `python -m workshop run|check|soak|lab|strip-notebooks|doctor`.
+"""The commands behind the Makefile: `python -m workshop run|check|exercise|status|diff|diffs|soak|bench|profile|lab|strip-notebooks|doctor`.
 
 Only the standard library is imported up front, so `doctor` works before the venv exists.
 """
@@ -61,14 +61,34 @@ def run(step_name: str, port: int | None) -> int:
         return 1
 
 
-def check(step_name: str, fast: bool, extra: list[str]) -> int:
-    """Run one step's checks (pytest -m stepNN); `fast` keeps the behaviour checks over WebSockets
-    and leaves out the silence wait, the browser and the notebook."""
+def check(step_name: str, fast: bool, extra: list[str], project: str | None = None) -> int:
+    """Check a learner's work/ copy or `project` with the step's black-box checks; without either,
+    run the snapshot's checks (pytest -m stepNN). `fast` keeps the behaviour checks over
+    WebSockets and leaves out the silence wait, the browser and the notebook."""
+    from .exercises import check_project
+
+    learner_result = check_project(step_name, project, fast, extra)
+    if learner_result is not None:
+        return learner_result
     step = find_step(step_name)
-    selection = f"step{step.number}" + (" and not (slow or browser or notebook)" if fast else "")
+    selection = f"step{step.number}" + (" and not (slow or browser or notebook or floods)" if fast else "")
     command = [sys.executable, "-m", "pytest", "-m", selection, *extra]
     print(f"Checking {step.name}: {' '.join(command[1:])}", flush=True)
     return subprocess.call(command, cwd=REPO_ROOT)
+
+
+def bench(quick: bool) -> int:
+    """Run the benchmark against the workshop's Redis; print the table, write JSON and a plot."""
+    from .bench import run_bench
+    from .bench_report import report, write
+    from .redis_server import workshop_redis
+
+    with workshop_redis(use_local=False) as redis:
+        run = run_bench(redis.url, redis.description, quick=quick, echo=lambda line: print(line, flush=True))
+    print("\n" + report(run))
+    data, plot = write(run)
+    print(f"\nWrote {data.relative_to(REPO_ROOT)} and {plot.relative_to(REPO_ROOT)}.")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,7 +104,21 @@ def main(argv: list[str] | None = None) -> int:
     check_parser.add_argument(
         "--fast", action="store_true", help="leave out the silence check, the browser and the notebook"
     )
+    check_parser.add_argument(
+        "--project", help="check this Django project instead (default: work/NN_name if it exists)"
+    )
+    exercise_parser = commands.add_parser("exercise", help="start a step yourself in work/")
+    exercise_parser.add_argument("--step", required=True)
+    exercise_parser.add_argument("--force", action="store_true", help="replace an existing work/ copy")
+    commands.add_parser("status", help="pass or fail of each work/ copy")
+    diff_parser = commands.add_parser("diff", help="the lesson between two steps, as a diff of their code")
+    diff_parser.add_argument("--from", dest="from_step", required=True)
+    diff_parser.add_argument("--to", dest="to_step", required=True)
+    commands.add_parser("diffs", help="rewrite diffs/*.patch from the steps")
     commands.add_parser("soak", help="bigger loads on steps 02 and 03, printing figures")
+    bench_parser = commands.add_parser("bench", help="throughput and latency of every step beside a baseline")
+    bench_parser.add_argument("--quick", action="store_true", help="two small loads, under a minute")
+    commands.add_parser("profile", help="where step 03 spends its time per delivery (py-spy)")
     commands.add_parser("doctor", help="say what is missing or wrong, in plain words")
     commands.add_parser("lab", help="open JupyterLab on notebooks/ with this project's kernel")
     commands.add_parser("strip-notebooks", help="remove outputs from notebooks/ before committing")
@@ -94,7 +128,21 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             return run(args.step, args.port)
         if args.command == "check":
-            return check(args.step, args.fast, extra)
+            return check(args.step, args.fast, extra, args.project)
+        if args.command in ("exercise", "status"):
+            from .exercises import create_exercise, show_status
+
+            return create_exercise(args.step, args.force) if args.command == "exercise" else show_status()
+        if args.command in ("diff", "diffs"):
+            from .diffs import show_diff, write_patches
+
+            return show_diff(args.from_step, args.to_step) if args.command == "diff" else write_patches()
+        if args.command == "bench":
+            return bench(args.quick)
+        if args.command == "profile":
+            from .profile import profile
+
+            return profile()
         if args.command == "soak":
             from .soak import soak
 

@@ -25,6 +25,7 @@ from .clients import ChatClient, ServesRooms
 
 Mode = Literal["paced", "burst"]
 DRAIN_TIMEOUT = 3.0  # a member that hears nothing for this long has heard all it will
+ECHO_TIMEOUT = 15.0  # paced: longer than any queue here takes to drain; only ever decides a failure
 
 
 @dataclass(frozen=True)
@@ -64,13 +65,16 @@ class Member:
     own_echo: asyncio.Queue[int] = field(default_factory=asyncio.Queue)
 
     async def listen(self, expected: int) -> None:
-        while len(self.heard) < expected:
+        """Read until `expected` different messages arrived (a duplicate must not end it early)."""
+        distinct: set[tuple[int, int]] = set()
+        while len(distinct) < expected:
             frame = json.loads(await self.client.websocket.recv())
             if "message" not in frame:
                 raise RuntimeError(f"member {self.room_index}/{self.index} was told {frame}")
             _, sender, seq, sent_at = frame["message"].split(":")
             self.latencies_ms.append((time.perf_counter() - float(sent_at)) * 1000)
             self.heard.append((int(sender), int(seq)))
+            distinct.add(self.heard[-1])
             if int(sender) == self.index:
                 self.own_echo.put_nowait(int(seq))
 
@@ -81,8 +85,18 @@ class Member:
             text = f"{self.room_index}:{self.index}:{seq}:{time.perf_counter():.9f}"
             await self.client.websocket.send(json.dumps({"message": text}))
             if load.mode == "paced":
-                while await self.own_echo.get() != seq:
-                    pass
+                await self._hear_own(seq)
+
+    async def _hear_own(self, seq: int) -> None:
+        """Wait for our own message `seq` to come back; a lost one fails the run, it never hangs it."""
+        try:
+            while await asyncio.wait_for(self.own_echo.get(), ECHO_TIMEOUT) != seq:
+                pass
+        except asyncio.TimeoutError:
+            raise RuntimeError(
+                f"member {self.room_index}/{self.index} never heard its own message {seq} "
+                f"within {ECHO_TIMEOUT:g} s (it heard {len(self.heard)} messages in all)"
+            ) from None
 
 
 @dataclass

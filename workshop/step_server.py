@@ -17,7 +17,8 @@ from .processes import LoggedProcess, child_environment, python_command
 from .steps import Step
 
 STARTUP_TIMEOUT = 30.0
-ASGI_APPLICATION = "mysite.asgi:application"
+# What daphne serves; `make check ASGI=module:app` points the checks at a project laid out otherwise.
+ASGI_APPLICATION = os.environ.get("WORKSHOP_ASGI_APPLICATION", "mysite.asgi:application")
 SETTINGS_VARIANTS = Path(__file__).resolve().parent / "settings_variants"
 # daphne's own cap on one incoming WebSocket message, set here rather than left to its default
 # (1 MiB): a chat message is at most 2000 characters (chat/messages.py), under 25 KiB as JSON even
@@ -101,20 +102,17 @@ def start_step_server(
     settings: str | None = None,
     echo: Callable[[str], None] | None = None,
     daphne_options: Sequence[str] = (),
+    application: str = ASGI_APPLICATION,
 ) -> StepServer:
     """Run `daphne mysite.asgi:application` inside `project` and wait until it listens.
 
     Port 0 lets the OS pick a free port; daphne prints the one it got, which is also our
     readiness signal ("Listening on TCP address 127.0.0.1:PORT"). `settings` names a module
     of workshop/settings_variants/ to use instead of the step's own mysite.settings;
-    `daphne_options` are added to DAPHNE_OPTIONS (a short --ping-timeout, say).
+    `daphne_options` are added to DAPHNE_OPTIONS (a short --ping-timeout, say); `application`
+    may name a module of settings_variants/ too (the benchmark's variant consumer).
     """
-    folder, env = _project_folder(project), _server_environment(redis_url)
-    if settings is not None:
-        if not (SETTINGS_VARIANTS / f"{settings}.py").exists():
-            raise LookupError(f"There is no settings variant {settings!r} in {SETTINGS_VARIANTS}.")
-        env["DJANGO_SETTINGS_MODULE"] = settings
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SETTINGS_VARIANTS), env.get("PYTHONPATH")]))
+    folder, env = _project_folder(project), _server_environment(redis_url, settings)
     command = python_command(
         "-m",
         "daphne",
@@ -124,7 +122,7 @@ def start_step_server(
         LOOPBACK,
         "--port",
         str(port),
-        ASGI_APPLICATION,
+        application,
     )
     process = LoggedProcess(command, cwd=folder, env=env, echo=echo, note=TROUBLE_PATTERN)
     try:
@@ -144,9 +142,42 @@ def start_step_runserver(project: Step | Path, *, redis_url: str | None = None) 
     folder, env = _project_folder(project), _server_environment(redis_url)
     port = free_port()
     command = python_command("manage.py", "runserver", f"{LOOPBACK}:{port}", "--noreload")
-    process = LoggedProcess(command, cwd=folder, env=env, note=TROUBLE_PATTERN)
+    return _serving_on(
+        port,
+        LoggedProcess(command, cwd=folder, env=env, note=TROUBLE_PATTERN),
+        folder,
+        r"Starting ASGI/Daphne",
+    )
+
+
+def start_step_uvicorn(
+    project: Step | Path,
+    *,
+    redis_url: str | None = None,
+    settings: str | None = None,
+    application: str = ASGI_APPLICATION,
+) -> StepServer:
+    """Serve the same ASGI application with uvicorn instead of daphne (the benchmark compares them).
+
+    uvicorn gets the same 64 KiB message cap; Channels has no ASGI lifespan support, so that is
+    off. Readiness: uvicorn's "running on" line, then the port accepting connections.
+    """
+    folder, env = _project_folder(project), _server_environment(redis_url, settings)
+    port = free_port()
+    command = python_command(
+        "-m", "uvicorn", application, "--host", LOOPBACK, "--port", str(port),
+        "--ws", "websockets-sansio", "--ws-max-size", str(WEBSOCKET_MAX_MESSAGE_SIZE),
+        "--lifespan", "off", "--no-access-log",
+    )  # fmt: skip
+    return _serving_on(
+        port, LoggedProcess(command, cwd=folder, env=env, note=TROUBLE_PATTERN), folder, r"Uvicorn running on"
+    )
+
+
+def _serving_on(port: int, process: LoggedProcess, folder: Path, banner: str) -> StepServer:
+    """Wait for a server that was given `port`: its banner, then the port accepting connections."""
     try:
-        process.wait_for_line(r"Starting ASGI/Daphne", timeout=STARTUP_TIMEOUT)
+        process.wait_for_line(banner, timeout=STARTUP_TIMEOUT)
         wait_until_listening(port, timeout=STARTUP_TIMEOUT, still_starting=lambda: process.returncode is None)
     except BaseException:
         process.stop()
@@ -158,8 +189,17 @@ def _project_folder(project: Step | Path) -> Path:
     return project.folder if isinstance(project, Step) else Path(project)
 
 
-def _server_environment(redis_url: str | None) -> dict[str, str]:
+def _server_environment(redis_url: str | None, settings: str | None = None) -> dict[str, str]:
+    """The server's environment: REDIS_URL, and the settings variant's module when one is named.
+
+    settings_variants/ always goes on PYTHONPATH, so a variant ASGI application can be found too.
+    """
     env = child_environment()
     if redis_url is not None:
         env["REDIS_URL"] = redis_url
+    if settings is not None:
+        if not (SETTINGS_VARIANTS / f"{settings}.py").exists():
+            raise LookupError(f"There is no settings variant {settings!r} in {SETTINGS_VARIANTS}.")
+        env["DJANGO_SETTINGS_MODULE"] = settings
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SETTINGS_VARIANTS), env.get("PYTHONPATH")]))
     return env
