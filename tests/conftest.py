@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from workshop.groups import wait_for_group_size
+from workshop.processes import ProcessFailedToStart
 from workshop.redis_server import workshop_redis
 from workshop.step_server import StepServer, start_step_server
 from workshop.steps import all_steps, find_step
@@ -25,6 +26,7 @@ PROJECT_FIXTURES = {
     # fixture name: (command-line option, default steps)
     "echo_project": ("--echo-project", ["01"]),
     "rooms_project": ("--rooms-project", ["02", "03"]),
+    "async_project": ("--async-project", ["03"]),
     "any_project": (None, [step.number for step in all_steps()]),
 }
 
@@ -33,6 +35,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("workshop")
     group.addoption("--echo-project", help="check this Django project with the echo (step 01) suite")
     group.addoption("--rooms-project", help="check this Django project with the rooms (steps 02, 03) suite")
+    group.addoption("--async-project", help="check this Django project's consumer is async (step 03)")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -87,6 +90,25 @@ def shared_servers_never_crash() -> Iterator[None]:
         assert not new, f"the server for {project.name} logged a crash:\n" + "\n".join(new)
 
 
+HINTS: list[tuple[str, str]] = []
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+    """A failed check says, in one line of plain words, what to look at (its `hint` marker)."""
+    report = yield
+    if report.failed:
+        marker = item.get_closest_marker("hint")
+        if call.excinfo is not None and call.excinfo.errisinstance(ProcessFailedToStart):
+            HINTS.append(
+                (item.name, "the project did not start: read the server output above and fix what it says.")
+            )
+        elif marker is not None:
+            HINTS.append((item.name, marker.args[0]))
+            report.sections.append(("Hint", marker.args[0]))
+    return report
+
+
 FIGURES: list[str] = []
 
 
@@ -101,6 +123,10 @@ def report_figure(request: pytest.FixtureRequest) -> Callable[[str], None]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if HINTS:
+        terminalreporter.section("What to look at")
+        for name, hint in dict(HINTS).items():
+            terminalreporter.write_line(f"{name}:\n    {hint}")
     if FIGURES:
         terminalreporter.section("Figures measured by this run")
         for figure in FIGURES:

@@ -20,7 +20,7 @@ from workshop.groups import group_members, queued_messages, wait_for_empty_queue
 from workshop.redis_server import EmbeddedRedis
 from workshop.step_server import start_step_server
 
-pytestmark = pytest.mark.live
+pytestmark = [pytest.mark.live, pytest.mark.floods]
 
 TRY_AGAIN_LATER = 4013  # mysite/layer_outages.py; the README documents it
 RESUME_LIMIT_SECONDS = 10.0

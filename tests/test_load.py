@@ -13,7 +13,7 @@ import pytest
 from workshop.groups import wait_for_group_size
 from workshop.load import Load, run_load
 
-pytestmark = pytest.mark.live
+pytestmark = [pytest.mark.live, pytest.mark.floods]
 
 PACED = Load(rooms=10, clients=10, messages=20, mode="paced")
 BURST = Load(rooms=10, clients=10, messages=20, mode="burst")

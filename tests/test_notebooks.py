@@ -4,6 +4,7 @@ Each notebook starts its own servers and Redis through the toolkit, so a behavio
 step (or in the toolkit) fails here. Outputs are not committed: see workshop/notebook_files.py.
 """
 
+import re
 import time
 
 import nbformat
@@ -18,6 +19,7 @@ from workshop.notebook_files import (
     has_outputs,
     register_kernel,
 )
+from workshop.steps import REPO_ROOT
 
 NOTEBOOK_TIMEOUT = 240  # seconds for a whole notebook; each takes well under a minute here
 CELL_TIMEOUT = 120
@@ -68,4 +70,6 @@ def test_the_notebook_opens_with_what_it_shows_which_step_and_the_diff(path):
     assert opening.cell_type == "markdown"
     assert "What you will see" in opening.source
     assert f"steps/{path.stem}" in opening.source
-    assert "diff -ru steps/" in opening.source
+    linked = re.findall(r"\]\(\.\./(diffs/\d\d_to_\d\d\.patch)\)", opening.source)
+    assert linked, "the opening links the lesson's diff"
+    assert all((REPO_ROOT / patch).exists() for patch in linked)

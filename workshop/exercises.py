@@ -1,0 +1,140 @@
+"""Learner mode: do a step yourself in work/, check it, see where you stand.
+
+    make exercise STEP=02    work/02_rooms/ starts as a copy of steps/01_echo, where the blog starts
+    make check STEP=02       checks work/02_rooms/ (else the snapshot) with the step's black-box checks
+    make status              pass or fail of each work/ copy, from its last check
+
+One manifest (EXERCISES) says, per step, where the learner starts, what to edit, and which checks
+judge it. Each check carries its own hint (`@pytest.mark.hint`), printed when it fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .steps import REPO_ROOT, Step, find_step
+
+WORK_DIR = Path(os.environ.get("WORKSHOP_WORK_DIR", REPO_ROOT / "work"))
+STATUS_FILE = ".check-status.json"
+STARTERS = Path(__file__).resolve().parent / "starters"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    start_from: str | None  # the step whose snapshot the learner copies; None: step 01's starter
+    edit: str  # where to start, in plain words
+    checks: tuple[str, ...]  # test files under tests/
+    project_options: tuple[str, ...]  # how those checks are pointed at a project
+
+
+EXERCISES = {
+    "01": Exercise(
+        None,
+        "chat/consumers.py: make receive() send each message back to its sender.",
+        ("test_echo_step.py",),
+        ("--echo-project",),
+    ),
+    "02": Exercise(
+        "01",
+        "chat/consumers.py (join the room's group in connect, leave it in disconnect, group_send in "
+        "receive, a chat_message handler) and mysite/settings.py (CHANNEL_LAYERS with Redis).",
+        ("test_rooms.py",),
+        ("--rooms-project",),
+    ),
+    "03": Exercise(
+        "02",
+        "chat/consumers.py: rewrite ChatConsumer as an AsyncWebsocketConsumer that awaits the channel layer.",
+        ("test_rooms.py", "test_async_consumer.py"),
+        ("--rooms-project", "--async-project"),
+    ),
+}
+
+
+def work_copy(step: Step) -> Path:
+    return WORK_DIR / step.name
+
+
+def create_exercise(step_name: str, force: bool) -> int:
+    """Copy the starting point into work/<step>; never over the learner's work unless forced."""
+    step = find_step(step_name)
+    exercise, target = EXERCISES[step.number], work_copy(step)
+    if target.exists() and not force:
+        print(
+            f"{target} already exists: your work is kept. `make exercise STEP={step.number} FORCE=1` starts over."
+        )
+        return 1
+    shutil.rmtree(target, ignore_errors=True)
+    source = find_step(exercise.start_from) if exercise.start_from else step
+    shutil.copytree(
+        source.folder, target, ignore=shutil.ignore_patterns("__pycache__", "db.sqlite3", "README.md")
+    )
+    if exercise.start_from is None:
+        shutil.copy(STARTERS / "01_consumers.py", target / "chat" / "consumers.py")
+    shown = target.relative_to(REPO_ROOT) if target.is_relative_to(REPO_ROOT) else target
+    if exercise.start_from is None:
+        print(f"Created {shown} from the step 01 starter (chat/consumers.py has a TODO).")
+    else:
+        print(f"Created {shown}, a copy of {source.folder.relative_to(REPO_ROOT)}.")
+        print(f"The lesson, once done, as a diff: make diff FROM={exercise.start_from} TO={step.number}")
+    print(f"Start editing {exercise.edit}\nThen: make check STEP={step.number}")
+    return 0
+
+
+def check_project(step_name: str, project: str | None, fast: bool, extra: list[str]) -> int | None:
+    """Run the step's checks against `project`, or the learner's work copy; None: neither, check the snapshot."""
+    step = find_step(step_name)
+    folder = Path(project).resolve() if project else work_copy(step)
+    if not folder.exists():
+        if project:
+            print(f"There is no project at {folder}.", file=sys.stderr)
+            return 2
+        return None
+    exercise = EXERCISES[step.number]
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly"]
+    command += [str(REPO_ROOT / "tests" / name) for name in exercise.checks]
+    for option in exercise.project_options:
+        command += [option, str(folder)]
+    command += [*(["-m", "not slow"] if fast else []), *extra]
+    print(f"Checking {folder} with the step {step.number} checks.", flush=True)
+    code = subprocess.call(command, cwd=REPO_ROOT)
+    if not project or folder == work_copy(step):
+        _record(step, code == 0)
+    return code
+
+
+def _record(step: Step, passed: bool) -> None:
+    path = WORK_DIR / STATUS_FILE
+    status = json.loads(path.read_text()) if path.exists() else {}
+    status[step.number] = {"passed": passed, "checked_at": time.time()}
+    path.write_text(json.dumps(status, indent=1))
+
+
+def _last_edit(folder: Path) -> float:
+    return max((path.stat().st_mtime for path in folder.rglob("*.py")), default=0.0)
+
+
+def show_status() -> int:
+    """A table: each step, its work copy, and the result of its last check."""
+    path = WORK_DIR / STATUS_FILE
+    status = json.loads(path.read_text()) if path.exists() else {}
+    print(f"{'step':<10} {'work copy':<20} {'last check':<12} since then")
+    for step in map(find_step, EXERCISES):
+        copy, record = work_copy(step), status.get(step.number)
+        if not copy.exists():
+            print(f"{step.name:<10} {'-':<20} {'-':<12} make exercise STEP={step.number} to start")
+            continue
+        where = str(copy.relative_to(REPO_ROOT) if copy.is_relative_to(REPO_ROOT) else copy)
+        if record is None:
+            print(f"{step.name:<10} {where:<20} {'not checked':<12} make check STEP={step.number}")
+            continue
+        result = "PASS" if record["passed"] else "FAIL"
+        edited = "edited: check again" if _last_edit(copy) > record["checked_at"] else "unchanged"
+        print(f"{step.name:<10} {where:<20} {result:<12} {edited}")
+    return 0
