@@ -71,6 +71,13 @@ def diagnose() -> int:
     version = sys.version_info
     if version >= (3, 10):
         _say(OK, f"Python {version.major}.{version.minor}.{version.micro} ({sys.executable})")
+        if version < (3, 12):
+            _say(
+                NOTE,
+                "fine for the workshop; in production prefer Python 3.12+: on 3.10 and 3.11 a closing "
+                "RedisChannelLayer consumer can hang in its read and, rarely, drop a message "
+                "(README, 'Delivery guarantees').",
+            )
     else:
         problems += 1
         _say(
