@@ -16,7 +16,7 @@ import pytest
 
 from workshop.groups import wait_for_group_size
 from workshop.processes import ProcessFailedToStart
-from workshop.redis_server import workshop_redis
+from workshop.redis_server import EmbeddedRedis, workshop_redis
 from workshop.step_server import StepServer, start_step_server
 from workshop.steps import all_steps, find_step
 
@@ -61,31 +61,32 @@ def redis_url() -> Iterator[str]:
         yield redis.url
 
 
+# The shared servers by project, module-level so the crash check below can look at them without
+# starting any (it must not pull Redis into tests that need none).
+SHARED_SERVERS: dict[Path, StepServer] = {}
+
+
 @pytest.fixture(scope="session")
 def shared_servers(redis_url: str) -> Iterator[Callable[[Path], StepServer]]:
     """One daphne per project for the whole run: starting one costs about a second."""
-    running = _shared_servers_running
 
     def server_for(project: Path) -> StepServer:
-        if project not in running:
-            running[project] = start_step_server(project, redis_url=redis_url)
-        return running[project]
+        if project not in SHARED_SERVERS:
+            SHARED_SERVERS[project] = start_step_server(project, redis_url=redis_url)
+        return SHARED_SERVERS[project]
 
     yield server_for
-    for server in running.values():
+    for server in SHARED_SERVERS.values():
         server.stop()
-    running.clear()
-
-
-_shared_servers_running: dict[Path, StepServer] = {}
+    SHARED_SERVERS.clear()
 
 
 @pytest.fixture(autouse=True)
 def shared_servers_never_crash() -> Iterator[None]:
     """Whatever a test sends, no shared server logs a traceback or answers HTTP 500 because of it."""
-    before = {project: len(server.crashes) for project, server in _shared_servers_running.items()}
+    before = {project: len(server.crashes) for project, server in SHARED_SERVERS.items()}
     yield
-    for project, server in _shared_servers_running.items():
+    for project, server in SHARED_SERVERS.items():
         new = server.crashes[before.get(project, 0) :]
         assert not new, f"the server for {project.name} logged a crash:\n" + "\n".join(new)
 
@@ -134,13 +135,20 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 @pytest.fixture
+def own_redis() -> Iterator[EmbeddedRedis]:
+    """A Redis of the test's own, to stop and start again; never the run's shared one."""
+    with EmbeddedRedis() as redis:
+        yield redis
+
+
+@pytest.fixture
 def fresh_server(redis_url: str) -> Iterator[Callable[..., StepServer]]:
     """Start servers of one's own (a second process, one to restart); stopped after the test."""
     started: list[StepServer] = []
 
     def start(project: Path, **options: Any) -> StepServer:
-        """`options` go to start_step_server: settings="default_capacity", daphne_options=[...]."""
-        started.append(start_step_server(project, redis_url=redis_url, **options))
+        """`options` go to start_step_server: settings="default_capacity", another redis_url, ..."""
+        started.append(start_step_server(project, **{"redis_url": redis_url, **options}))
         return started[-1]
 
     yield start

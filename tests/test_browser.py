@@ -14,7 +14,6 @@ import pytest
 
 from workshop.browser import CHROMIUM_ARGS, CHROMIUM_HELP, browser_required, find_chromium
 from workshop.groups import forget_group, wait_for_group_size
-from workshop.redis_server import EmbeddedRedis
 from workshop.step_server import start_step_server
 from workshop.steps import REPO_ROOT
 
@@ -189,22 +188,19 @@ def test_the_page_reconnects_after_a_server_restart_and_keeps_unsent_text(
         server.stop()
 
 
-def test_the_page_says_redis_is_down_keeps_retrying_and_chats_once_it_is_back(rooms_project, open_room):
-    with EmbeddedRedis() as redis:  # its own Redis, to stop and start again
-        server = start_step_server(rooms_project, redis_url=redis.url)
-        try:
-            page = open_room(server, "lobby")
-            redis.stop()
-            wait_for_line(page, "Redis")  # the server's {"error": ...}, shown before the close
-            page.wait_for_selector('#chat-state[data-state="reconnecting"]', timeout=WAIT_MS)
-            assert "refused" not in page.inner_text("#chat-state"), "4013 means retry, not give up"
+def test_the_page_says_redis_is_down_keeps_retrying_and_chats_once_it_is_back(
+    rooms_project, own_redis, fresh_server, open_room
+):
+    page = open_room(fresh_server(rooms_project, redis_url=own_redis.url), "lobby")
+    own_redis.stop()
+    wait_for_line(page, "Redis")  # the server's {"error": ...}, shown before the close
+    page.wait_for_selector('#chat-state[data-state="reconnecting"]', timeout=WAIT_MS)
+    assert "refused" not in page.inner_text("#chat-state"), "4013 means retry, not give up"
 
-            redis.start()
-            page.wait_for_selector('#chat-state[data-state="live"]', timeout=WAIT_MS)
-            send(page, "Redis is back")
-            wait_for_line(page, "Redis is back")
-        finally:
-            server.stop()
+    own_redis.start()
+    page.wait_for_selector('#chat-state[data-state="live"]', timeout=WAIT_MS)
+    send(page, "Redis is back")
+    wait_for_line(page, "Redis is back")
 
 
 def test_the_page_stops_retrying_on_the_apps_refusal_and_says_why(shared_servers, any_project, open_room):

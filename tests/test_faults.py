@@ -1,11 +1,12 @@
 """Steps 02 and 03 under the faults a real chat meets: Redis restarts, vanishing clients, slow
 readers, a killed server. Nothing hangs, nothing dies with 1011, and chat resumes.
 
-Tests that stop Redis or kill a server use a Redis of their own (never the run's shared one,
-never 127.0.0.1:6379), so what they leave behind in it goes with it.
+Tests that stop Redis or kill a server use a Redis of their own (`own_redis`: never the run's
+shared one, never 127.0.0.1:6379), so what they leave behind in it goes with it.
 """
 
 import asyncio
+import functools
 import socket
 import struct
 import time
@@ -17,8 +18,6 @@ from websockets.exceptions import ConnectionClosed
 
 from workshop.clients import ChatClient
 from workshop.groups import group_members, queued_messages, wait_for_empty_queue, wait_for_group_size
-from workshop.redis_server import EmbeddedRedis
-from workshop.step_server import start_step_server
 
 pytestmark = [pytest.mark.live, pytest.mark.floods]
 
@@ -27,23 +26,9 @@ RESUME_LIMIT_SECONDS = 10.0
 
 
 @pytest.fixture
-def own_redis():
-    with EmbeddedRedis() as redis:
-        yield redis
-
-
-@pytest.fixture
-def own_servers(own_redis):
+def own_servers(own_redis, fresh_server):
     """Start daphne processes on the test's own Redis; each is stopped after the test."""
-    started = []
-
-    def start(project, **options):
-        started.append(start_step_server(project, redis_url=own_redis.url, **options))
-        return started[-1]
-
-    yield start
-    for server in started:
-        server.stop()
+    return functools.partial(fresh_server, redis_url=own_redis.url)
 
 
 def private_room(base):

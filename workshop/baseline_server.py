@@ -19,7 +19,7 @@ from websockets.asyncio.server import ServerConnection, broadcast, serve
 
 from .ports import LOOPBACK
 from .processes import LoggedProcess, child_environment, python_command
-from .step_server import STARTUP_TIMEOUT, StepServer
+from .step_server import StepServer, serving_where_it_says
 
 ROOM_PREFIX = "/ws/chat/"
 rooms: dict[str, set[ServerConnection]] = defaultdict(set)
@@ -44,12 +44,7 @@ async def chat(websocket: ServerConnection) -> None:
 def start_baseline_server() -> StepServer:
     """Run this module as a server process; the same handle as a step's server."""
     process = LoggedProcess(python_command("-m", "workshop.baseline_server"), env=child_environment())
-    try:
-        listening = process.wait_for_line(r"Listening on TCP address [\d.]+:(\d+)", timeout=STARTUP_TIMEOUT)
-    except BaseException:
-        process.stop()
-        raise
-    return StepServer(project=Path(__file__).parent, port=int(listening.group(1)), process=process)
+    return serving_where_it_says(process, Path(__file__).parent)
 
 
 async def main(port: int) -> None:

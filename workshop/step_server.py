@@ -17,6 +17,7 @@ from .processes import LoggedProcess, child_environment, python_command
 from .steps import Step
 
 STARTUP_TIMEOUT = 30.0
+LISTENING_LINE = r"Listening on TCP address [\d.]+:(\d+)"
 # What daphne serves; `make check ASGI=module:app` points the checks at a project laid out otherwise.
 ASGI_APPLICATION = os.environ.get("WORKSHOP_ASGI_APPLICATION", "mysite.asgi:application")
 SETTINGS_VARIANTS = Path(__file__).resolve().parent / "settings_variants"
@@ -124,9 +125,16 @@ def start_step_server(
         str(port),
         application,
     )
-    process = LoggedProcess(command, cwd=folder, env=env, echo=echo, note=TROUBLE_PATTERN)
+    return serving_where_it_says(
+        LoggedProcess(command, cwd=folder, env=env, echo=echo, note=TROUBLE_PATTERN), folder
+    )
+
+
+def serving_where_it_says(process: LoggedProcess, folder: Path) -> StepServer:
+    """Wait for a server started on port 0 to print "Listening on TCP address HOST:PORT" (as daphne
+    and the benchmark's baseline server do); the line is both the readiness signal and the port."""
     try:
-        listening = process.wait_for_line(r"Listening on TCP address [\d.]+:(\d+)", timeout=STARTUP_TIMEOUT)
+        listening = process.wait_for_line(LISTENING_LINE, timeout=STARTUP_TIMEOUT)
     except BaseException:
         process.stop()
         raise

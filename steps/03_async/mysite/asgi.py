@@ -23,13 +23,14 @@ from mysite.layer_outages import CloseOnLayerOutage  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        # Refuse sockets opened from pages of other sites (Origin not in ALLOWED_HOSTS).
         # Not in the blog: DropSendsToClosedSockets (mysite/closed_sockets.py) makes sure
         # disconnect() runs when a message arrives just as a socket closes, and
         # CloseOnLayerOutage (mysite/layer_outages.py) closes with 4013, "try again later",
         # instead of 1011 or HTTP 500 while Redis is down or restarting.
         "websocket": DropSendsToClosedSockets(
             CloseOnLayerOutage(
+                # The blog's stack: refuse sockets opened from pages of other sites (Origin not
+                # in ALLOWED_HOSTS), then route by path to the chat consumer.
                 AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
             )
         ),
