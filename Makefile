@@ -1,7 +1,7 @@
 # Every task a person runs. `make` alone lists them.
-STEP ?= 03
-FROM ?= 02
-TO ?= 03
+STEP ?=
+FROM ?=
+TO ?=
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -25,23 +25,23 @@ $(VENV)/.installed: requirements.txt | $(PY)
 
 setup: $(VENV)/.installed ## create .venv and install the pinned requirements
 
-run: setup ## serve a step (STEP=01|02|03, default 03) with Redis until Ctrl-C
-	@$(PY) -m workshop run --step $(STEP)
+run: setup ## serve a step (STEP=NN, default the last) with Redis until Ctrl-C
+	@$(PY) -m workshop run $(if $(STEP),--step $(STEP))
 
 test: setup ## run every check: all steps, real daphne, real Redis
 	$(PY) -m pytest $(ARGS)
 
 check: setup ## check one step: work/NN if you started it (PROJECT=path: any project), else the snapshot; FAST=1 skips the slow ones
-	@$(if $(ASGI),WORKSHOP_ASGI_APPLICATION=$(ASGI)) $(PY) -m workshop check --step $(STEP) $(if $(FAST),--fast) $(if $(PROJECT),--project $(PROJECT)) $(ARGS)
+	@$(if $(ASGI),WORKSHOP_ASGI_APPLICATION=$(ASGI)) $(PY) -m workshop check $(if $(STEP),--step $(STEP)) $(if $(FAST),--fast) $(if $(PROJECT),--project $(PROJECT)) $(ARGS)
 
 exercise: setup ## do a step yourself: make exercise STEP=02 copies the step before it to work/02_rooms (FORCE=1 starts over)
-	@$(PY) -m workshop exercise --step $(STEP) $(if $(FORCE),--force)
+	@$(PY) -m workshop exercise $(if $(STEP),--step $(STEP)) $(if $(FORCE),--force)
 
 status: setup ## pass or fail of your work/ copies, from their last check
 	@$(PY) -m workshop status
 
-diff: setup ## the lesson as a diff of code: make diff FROM=01 TO=02
-	@$(PY) -m workshop diff --from $(FROM) --to $(TO)
+diff: setup ## a lesson as a diff of code: make diff STEP=02 (or FROM=01 TO=03)
+	@$(PY) -m workshop diff $(if $(FROM),--from $(FROM)) $(if $(or $(TO),$(STEP)),--to $(or $(TO),$(STEP)))
 
 diffs: setup ## rewrite diffs/*.patch after changing a step on purpose (a check insists they match)
 	@$(PY) -m workshop diffs

@@ -11,7 +11,8 @@ import subprocess
 import sys
 from types import FrameType
 
-from .steps import REPO_ROOT, find_step
+from workshop.paths import CHECKS_DIR, REPO_ROOT
+from workshop.steps import all_steps, find_step, last_step
 
 DEFAULT_PORT = 8000
 
@@ -20,13 +21,13 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt  # the same clean shutdown as Ctrl-C
 
 
-def run(step_name: str, port: int | None) -> int:
+def run(step_name: str | None, port: int | None) -> int:
     """Serve one step with Redis until Ctrl-C, then stop both."""
-    from .ports import port_is_free
-    from .redis_server import workshop_redis
-    from .step_server import start_step_server
+    from workshop.running.ports import port_is_free
+    from workshop.running.redis_server import workshop_redis
+    from workshop.running.step_server import start_step_server
 
-    step = find_step(step_name)
+    step = find_step(step_name) if step_name else last_step()
     if port is None:
         port = DEFAULT_PORT if port_is_free(DEFAULT_PORT) else 0
         if port == 0:
@@ -62,26 +63,26 @@ def run(step_name: str, port: int | None) -> int:
 
 
 def check(step_name: str, fast: bool, extra: list[str], project: str | None = None) -> int:
-    """Check a learner's work/ copy or `project` with the step's black-box checks; without either,
-    run the snapshot's checks (pytest -m stepNN). `fast` keeps the behaviour checks over
-    WebSockets and leaves out the silence wait, the browser and the notebook."""
-    from .exercises import check_project
+    """Check a learner's work/ copy or `project` with the step's suites of checks; without either,
+    run every check of the snapshot (tests/checks/ -m stepNN). `fast` keeps the behaviour checks
+    over WebSockets and leaves out the silence wait, faults and loads, and the browser."""
+    from workshop.learning.exercises import check_project
 
     learner_result = check_project(step_name, project, fast, extra)
     if learner_result is not None:
         return learner_result
     step = find_step(step_name)
-    selection = f"step{step.number}" + (" and not (slow or browser or notebook or floods)" if fast else "")
-    command = [sys.executable, "-m", "pytest", "-m", selection, *extra]
+    selection = step.marker + (" and not (slow or browser or floods)" if fast else "")
+    command = [sys.executable, "-m", "pytest", str(CHECKS_DIR), "-m", selection, *extra]
     print(f"Checking {step.name}: {' '.join(command[1:])}", flush=True)
     return subprocess.call(command, cwd=REPO_ROOT)
 
 
 def bench(quick: bool) -> int:
     """Run the benchmark against the workshop's Redis; print the table, write JSON and a plot."""
-    from .bench import run_bench
-    from .bench_report import report, write
-    from .redis_server import workshop_redis
+    from workshop.measuring.bench import run_bench
+    from workshop.measuring.bench_report import report, write
+    from workshop.running.redis_server import workshop_redis
 
     with workshop_redis(use_local=False) as redis:
         run = run_bench(redis.url, redis.description, quick=quick, echo=lambda line: print(line, flush=True))
@@ -95,25 +96,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workshop", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="serve a step with Redis until Ctrl-C")
-    run_parser.add_argument("--step", default="03")
+    run_parser.add_argument("--step", help="default: the last step")
     run_parser.add_argument(
         "--port", type=int, help=f"default {DEFAULT_PORT}, or a free port if that is taken"
     )
     check_parser = commands.add_parser("check", help="run one step's checks")
-    check_parser.add_argument("--step", required=True)
+    check_parser.add_argument("--step", help="default: the last step")
     check_parser.add_argument(
-        "--fast", action="store_true", help="leave out the silence check, the browser and the notebook"
+        "--fast", action="store_true", help="leave out the silence check, faults and loads, and the browser"
     )
     check_parser.add_argument(
         "--project", help="check this Django project instead (default: work/NN_name if it exists)"
     )
     exercise_parser = commands.add_parser("exercise", help="start a step yourself in work/")
-    exercise_parser.add_argument("--step", required=True)
+    exercise_parser.add_argument("--step")
     exercise_parser.add_argument("--force", action="store_true", help="replace an existing work/ copy")
     commands.add_parser("status", help="pass or fail of each work/ copy")
     diff_parser = commands.add_parser("diff", help="the lesson between two steps, as a diff of their code")
-    diff_parser.add_argument("--from", dest="from_step", required=True)
-    diff_parser.add_argument("--to", dest="to_step", required=True)
+    diff_parser.add_argument("--from", dest="from_step", help="default: the step the lesson starts from")
+    diff_parser.add_argument("--to", dest="to_step", help="default: the last step")
     commands.add_parser("diffs", help="rewrite diffs/*.patch from the steps")
     commands.add_parser("soak", help="bigger loads on steps 02 and 03, printing figures")
     bench_parser = commands.add_parser("bench", help="throughput and latency of every step beside a baseline")
@@ -128,30 +129,38 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             return run(args.step, args.port)
         if args.command == "check":
-            return check(args.step, args.fast, extra, args.project)
+            return check(args.step or last_step().name, args.fast, extra, args.project)
         if args.command in ("exercise", "status"):
-            from .exercises import create_exercise, show_status
+            from workshop.learning.exercises import create_exercise, show_status
 
-            return create_exercise(args.step, args.force) if args.command == "exercise" else show_status()
+            if args.command == "status":
+                return show_status()
+            if args.step is None:
+                numbers = ", ".join(step.number for step in all_steps())
+                print(f"Which step? make exercise STEP=NN (the steps are {numbers})", file=sys.stderr)
+                return 2
+            return create_exercise(args.step, args.force)
         if args.command in ("diff", "diffs"):
-            from .diffs import show_diff, write_patches
+            from workshop.learning.diffs import show_diff, write_patches
 
-            return show_diff(args.from_step, args.to_step) if args.command == "diff" else write_patches()
+            if args.command == "diffs":
+                return write_patches()
+            return show_diff(args.from_step, args.to_step or last_step().name)
         if args.command == "bench":
             return bench(args.quick)
         if args.command == "profile":
-            from .profile import profile
+            from workshop.measuring.profile import profile
 
             return profile()
         if args.command == "soak":
-            from .soak import soak
+            from workshop.measuring.soak import soak
 
             return soak()
         if args.command in ("lab", "strip-notebooks"):
-            from .notebook_files import open_lab, strip_all
+            from workshop.learning.notebooks import open_lab, strip_all
 
             return open_lab() if args.command == "lab" else strip_all()
-        from .doctor import diagnose
+        from workshop.doctor import diagnose
 
         return diagnose()
     except LookupError as error:

@@ -13,9 +13,9 @@ import socket
 import sys
 from pathlib import Path
 
-from .ports import port_is_free
-from .redis_server import LOCAL_REDIS_URL, NO_SERVER_HELP, find_server_binary
-from .steps import REPO_ROOT
+from workshop.running.ports import port_is_free
+from workshop.running.redis_server import LOCAL_REDIS_URL, NO_SERVER_HELP, find_server_binary
+from workshop.steps import REPO_ROOT
 
 VENV = REPO_ROOT / ".venv"
 REQUIREMENTS = REPO_ROOT / "requirements.txt"
@@ -134,7 +134,7 @@ def diagnose() -> int:
     else:
         _say(NOTE, "port 8000 is taken: `make run` will pick a free port and print it.")
 
-    from .browser import find_chromium
+    from workshop.running.browser import find_chromium
 
     chromium = find_chromium()
     if chromium is not None:

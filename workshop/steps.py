@@ -1,12 +1,38 @@
-"""The lesson snapshots under steps/, found by number ("2", "02") or folder name."""
+"""The steps, as steps/steps.toml lists them: everything that names a step reads it from here."""
 
 from __future__ import annotations
 
+import functools
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-STEPS_DIR = REPO_ROOT / "steps"
+from workshop.paths import REPO_ROOT, STEPS_DIR
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the same parser, before it joined the standard library
+    import tomli as tomllib
+
+MANIFEST = STEPS_DIR / "steps.toml"
+
+
+@dataclass(frozen=True)
+class Suite:
+    """What a step's checks cover; its fixture is `<name>_project`, its option `--<name>-project`."""
+
+    name: str
+    covers: str
+    checks: tuple[Path, ...]  # the files `make check` runs against a learner's copy
+    unit: tuple[str, ...]  # in-memory tests in tests/checks/communicator/
+
+    @property
+    def fixture(self) -> str:
+        return f"{self.name}_project"
+
+    @property
+    def option(self) -> str:
+        return f"--{self.name}-project"
 
 
 @dataclass(frozen=True)
@@ -14,6 +40,17 @@ class Step:
     """One lesson snapshot: a complete Django project (manage.py, mysite/, chat/)."""
 
     folder: Path
+    teaches: str = ""
+    starts_from: str = ""  # folder name of the step a learner copies; this one's own for the first
+    starter: Path | None = None  # files laid over that copy
+    edit: str = ""
+    may_change: frozenset[str] = frozenset()
+    must_change: frozenset[str] = frozenset()
+    notebook: Path | None = None
+    suites: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"Step({self.name!r})"
 
     @property
     def name(self) -> str:
@@ -23,9 +60,62 @@ class Step:
     def number(self) -> str:
         return self.name.split("_", 1)[0]
 
+    @property
+    def marker(self) -> str:
+        """The pytest marker its checks carry: `pytest -m step02`."""
+        return f"step{self.number}"
+
+    @property
+    def has_lesson(self) -> bool:
+        """Whether it changes a step before it (the first step starts from itself)."""
+        return self.starts_from not in ("", self.name)
+
+
+@functools.cache
+def _manifest() -> tuple[tuple[Step, ...], dict[str, Suite]]:
+    data = tomllib.loads(MANIFEST.read_text(encoding="utf-8"))
+    suites = {
+        name: Suite(
+            name, table["covers"], tuple(REPO_ROOT / path for path in table["checks"]), tuple(table["unit"])
+        )
+        for name, table in data["suites"].items()
+    }
+    steps = tuple(
+        Step(
+            folder=STEPS_DIR / entry["folder"],
+            teaches=entry["teaches"],
+            starts_from=entry["starts_from"],
+            starter=REPO_ROOT / entry["starter"] if "starter" in entry else None,
+            edit=entry["edit"],
+            may_change=frozenset(entry.get("may_change", ())),
+            must_change=frozenset(entry.get("must_change", ())),
+            notebook=REPO_ROOT / entry["notebook"] if "notebook" in entry else None,
+            suites=tuple(entry["suites"]),
+        )
+        for entry in data["steps"]
+    )
+    return steps, suites
+
 
 def all_steps() -> list[Step]:
-    return [Step(folder) for folder in sorted(STEPS_DIR.iterdir()) if (folder / "manage.py").exists()]
+    return list(_manifest()[0])
+
+
+def all_suites() -> dict[str, Suite]:
+    return dict(_manifest()[1])
+
+
+def suite(name: str) -> Suite:
+    return _manifest()[1][name]
+
+
+def steps_with(suite_name: str) -> list[Step]:
+    """The steps whose checks include `suite_name`."""
+    return [step for step in all_steps() if suite_name in step.suites]
+
+
+def last_step() -> Step:
+    return all_steps()[-1]
 
 
 def find_step(wanted: str) -> Step:
@@ -35,3 +125,8 @@ def find_step(wanted: str) -> Step:
             return step
     names = ", ".join(step.number for step in all_steps())
     raise LookupError(f"There is no step {wanted!r}; the steps are {names}.")
+
+
+def lessons() -> list[tuple[Step, Step]]:
+    """(before, after) for every step that changes another: the diffs the workshop teaches."""
+    return [(find_step(step.starts_from), step) for step in all_steps() if step.has_lesson]

@@ -1,0 +1,106 @@
+"""Every step: bad input gets a clear answer, the sender's socket keeps working, the room sees nothing."""
+
+import json
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
+
+from workshop.protocol import MAX_MESSAGE_LENGTH, ROOM_REFUSED, WEBSOCKET_MAX_MESSAGE_SIZE
+from workshop.running.clients import ChatClient
+
+from hostile_input import BAD_FRAMES, BAD_ROOM_NAMES
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture
+def server(shared_servers, any_project):
+    return shared_servers(any_project)
+
+
+@pytest.mark.parametrize("frame", BAD_FRAMES.values(), ids=BAD_FRAMES.keys())
+async def test_bad_frame_gets_a_clear_error_and_the_socket_keeps_working(server, unique_room, frame):
+    room = unique_room("lobby")
+    async with (
+        await ChatClient.join(server, room, "mallory") as mallory,
+        await ChatClient.join(server, room, "bob") as bob,
+    ):
+        await mallory.send_frame(frame)
+        error = await mallory.next_error()
+        assert len(error) > 10, "the reason should say what was wrong"
+        assert await bob.received_before_sync() == [], "the room must see nothing of a bad frame"
+
+        await mallory.say("a good one after the bad one")
+        assert await mallory.next_message() == "a good one after the bad one"
+
+
+async def test_message_at_the_cap_is_relayed_whole(server, unique_room):
+    async with await ChatClient.join(server, unique_room("lobby"), "alice") as alice:
+        longest = "あ" * MAX_MESSAGE_LENGTH
+        await alice.say(longest)
+        assert await alice.next_message() == longest
+
+
+async def test_a_client_chosen_type_does_not_choose_the_handler(server, unique_room):
+    async with await ChatClient.join(server, unique_room("lobby"), "mallory") as mallory:
+        await mallory.send_frame(
+            json.dumps({"type": "websocket.disconnect", "message": "still just a message"})
+        )
+        assert await mallory.next_message() == "still just a message"
+
+
+@pytest.mark.parametrize("room", BAD_ROOM_NAMES.values(), ids=BAD_ROOM_NAMES.keys())
+async def test_bad_room_name_on_the_socket_is_refused_with_a_reason_and_the_refusal_code(server, room):
+    async with await ChatClient.join(server, room, "mallory") as mallory:
+        assert "room name" in await mallory.next_error()
+        assert await mallory.close_code() == ROOM_REFUSED
+
+
+async def test_socket_on_an_unknown_path_is_refused_with_4400(server):
+    async with connect(f"ws://127.0.0.1:{server.port}/ws/elsewhere/", origin=server.origin) as socket:
+        assert "error" in json.loads(await socket.recv())
+        await socket.wait_closed()
+        assert socket.close_code == ROOM_REFUSED
+
+
+async def test_empty_room_name_is_refused_with_the_refusal_code(server):
+    async with connect(f"ws://127.0.0.1:{server.port}/ws/chat//", origin=server.origin) as socket:
+        assert "room name" in json.loads(await socket.recv())["error"]
+        await socket.wait_closed()
+        assert socket.close_code == ROOM_REFUSED
+
+
+async def test_room_name_of_94_characters_is_accepted(server):
+    async with await ChatClient.join(server, "r" * 94, "alice") as alice:
+        await alice.say("the longest room")
+        assert await alice.next_message() == "the longest room"
+
+
+@pytest.mark.parametrize("origin", ["http://evil.example", None], ids=["foreign origin", "no origin"])
+async def test_socket_from_another_origin_is_refused_with_403(server, origin):
+    with pytest.raises(InvalidStatus) as refused:
+        async with connect(server.room_socket_url("lobby"), origin=origin):
+            pass
+    assert refused.value.response.status_code == 403
+
+
+async def test_a_stale_session_cookie_from_another_app_does_not_break_the_handshake(server, unique_room):
+    url = server.room_socket_url(unique_room("lobby"))
+    cookie = {"Cookie": "sessionid=a-session-of-some-other-django-app-on-localhost"}
+    async with connect(url, origin=server.origin, additional_headers=cookie) as socket:
+        await socket.send(json.dumps({"message": "hi"}))
+        assert json.loads(await socket.recv()) == {"message": "hi"}
+
+
+async def test_a_frame_over_daphnes_cap_drops_that_connection_only(server, unique_room):
+    """daphne refuses a frame over 64 KiB (set on its command line) by dropping that socket."""
+    room = unique_room("lobby")
+    async with await ChatClient.join(server, room, "bob") as bob:
+        async with await ChatClient.join(server, room, "mallory") as mallory:
+            await mallory.send_frame(json.dumps({"message": "x" * WEBSOCKET_MAX_MESSAGE_SIZE}))
+            # autobahn fails the connection by dropping TCP, so no close frame arrives: 1006.
+            assert await mallory.close_code() in (1006, 1009)
+        await bob.say("still here")
+        assert await bob.next_message() == "still here"
+    # unique_room then checks the group is empty: mallory's disconnect() ran too.

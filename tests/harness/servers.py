@@ -1,0 +1,70 @@
+"""Real Redis and real daphne processes for the checks, and a watch on them for crashes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from workshop.running.redis_server import EmbeddedRedis, workshop_redis
+from workshop.running.step_server import StepServer, start_step_server
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """REDIS_URL when set, else an embedded server started for this run (never 127.0.0.1:6379)."""
+    with workshop_redis(use_local=False) as redis:
+        yield redis.url
+
+
+@pytest.fixture
+def own_redis() -> Iterator[EmbeddedRedis]:
+    """A Redis of the test's own, to stop and start again; never the run's shared one."""
+    with EmbeddedRedis() as redis:
+        yield redis
+
+
+# The shared servers by project, module-level so the crash check below can look at them without
+# starting any (it must not pull Redis into tests that need none).
+SHARED_SERVERS: dict[Path, StepServer] = {}
+
+
+@pytest.fixture(scope="session")
+def shared_servers(redis_url: str) -> Iterator[Callable[[Path], StepServer]]:
+    """One daphne per project for the whole run: starting one costs about a second."""
+
+    def server_for(project: Path) -> StepServer:
+        if project not in SHARED_SERVERS:
+            SHARED_SERVERS[project] = start_step_server(project, redis_url=redis_url)
+        return SHARED_SERVERS[project]
+
+    yield server_for
+    for server in SHARED_SERVERS.values():
+        server.stop()
+    SHARED_SERVERS.clear()
+
+
+@pytest.fixture(autouse=True)
+def shared_servers_never_crash() -> Iterator[None]:
+    """Whatever a test sends, no shared server logs a traceback or answers HTTP 500 because of it."""
+    before = {project: len(server.crashes) for project, server in SHARED_SERVERS.items()}
+    yield
+    for project, server in SHARED_SERVERS.items():
+        new = server.crashes[before.get(project, 0) :]
+        assert not new, f"the server for {project.name} logged a crash:\n" + "\n".join(new)
+
+
+@pytest.fixture
+def fresh_server(redis_url: str) -> Iterator[Callable[..., StepServer]]:
+    """Start servers of one's own (a second process, one to restart); stopped after the test."""
+    started: list[StepServer] = []
+
+    def start(project: Path, **options: Any) -> StepServer:
+        """`options` go to start_step_server: settings="default_capacity", another redis_url, ..."""
+        started.append(start_step_server(project, **{"redis_url": redis_url, **options}))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.stop()

@@ -1,0 +1,74 @@
+"""Every step's notebook runs top to bottom as a learner would run it, and asserts what it shows.
+
+Each notebook starts its own servers and Redis through the toolkit, so a behaviour change in a
+step (or in the toolkit) fails here. They run with `jupyter nbconvert --execute` from the venv,
+in the kernel they name (`python3`: the venv's own Python), with nothing registered first.
+Outputs are not committed: see workshop/learning/notebooks.py.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+
+from workshop.learning.notebooks import KERNEL, all_notebooks, committed_version, has_outputs
+from workshop.paths import REPO_ROOT
+from workshop.steps import all_steps
+
+NOTEBOOK_TIMEOUT = 240  # seconds for a whole notebook; each takes well under a minute here
+CELL_TIMEOUT = 120
+
+NOTEBOOKS = [
+    pytest.param(step.notebook, id=step.notebook.stem, marks=getattr(pytest.mark, step.marker))
+    for step in all_steps()
+    if step.notebook is not None
+]
+
+
+def test_every_step_has_a_notebook_and_every_notebook_a_step():
+    assert all(step.notebook is not None and step.notebook.exists() for step in all_steps())
+    assert all_notebooks() == sorted(step.notebook for step in all_steps())
+
+
+@pytest.mark.notebook
+@pytest.mark.timeout(NOTEBOOK_TIMEOUT)
+@pytest.mark.parametrize("path", NOTEBOOKS)
+def test_the_notebook_runs_top_to_bottom_with_jupyter_nbconvert(path, tmp_path):
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute"]
+        + [f"--ExecutePreprocessor.timeout={CELL_TIMEOUT}", "--output-dir", str(tmp_path), str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    # On failure nbconvert prints the failing cell and its traceback (colours stripped).
+    assert result.returncode == 0, re.sub(r"\x1b\[[0-9;]*m", "", result.stderr)[-6000:]
+    print(f"{path.name} ran in {time.perf_counter() - started:.1f} s")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS)
+def test_the_notebook_names_the_kernel_every_jupyter_has(path):
+    assert nbformat.read(path, as_version=4).metadata.kernelspec == KERNEL
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS)
+def test_the_notebook_is_committed_without_outputs(path):
+    assert not has_outputs(committed_version(path)), (
+        f"run `make strip-notebooks` and commit {path.name} again"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS)
+def test_the_notebook_opens_with_what_it_shows_which_step_and_the_diff(path):
+    opening = nbformat.read(path, as_version=4).cells[0]
+    assert opening.cell_type == "markdown"
+    assert "What you will see" in opening.source
+    assert f"steps/{path.stem}" in opening.source
+    linked = re.findall(r"\]\(\.\./(diffs/\d\d_to_\d\d\.patch)\)", opening.source)
+    assert linked, "the opening links the lesson's diff"
+    assert all((REPO_ROOT / patch).exists() for patch in linked)

@@ -1,0 +1,107 @@
+"""Learner mode: do a step yourself in work/, check it, see where you stand.
+
+    make exercise STEP=02    work/02_rooms/ starts as a copy of steps/01_echo, where the blog starts
+    make check STEP=02       checks work/02_rooms/ (else the snapshot) with the step's black-box checks
+    make status              pass or fail of each work/ copy, from its last check
+
+steps/steps.toml says, per step, where the learner starts, what to edit, and which suites of
+checks judge it. Each check carries its own hint (`@pytest.mark.hint`), printed when it fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from workshop.paths import REPO_ROOT, WORK_DIR
+from workshop.steps import Step, all_steps, find_step, suite
+
+STATUS_FILE = ".check-status.json"
+# Copied to a work copy: the project, not its README (which describes the finished step).
+LEFT_OUT = shutil.ignore_patterns("__pycache__", "db.sqlite3", "README*.md")
+
+
+def work_copy(step: Step) -> Path:
+    return WORK_DIR / step.name
+
+
+def create_exercise(step_name: str, force: bool) -> int:
+    """Copy the starting point into work/<step>; never over the learner's work unless forced."""
+    step = find_step(step_name)
+    target = work_copy(step)
+    if target.exists() and not force:
+        print(
+            f"{target} already exists: your work is kept. `make exercise STEP={step.number} FORCE=1` starts over."
+        )
+        return 1
+    shutil.rmtree(target, ignore_errors=True)
+    source = find_step(step.starts_from)
+    shutil.copytree(source.folder, target, ignore=LEFT_OUT)
+    if step.starter is not None:
+        shutil.copytree(step.starter, target, dirs_exist_ok=True, ignore=LEFT_OUT)
+    shown = target.relative_to(REPO_ROOT) if target.is_relative_to(REPO_ROOT) else target
+    if step.has_lesson:
+        print(f"Created {shown}, a copy of {source.folder.relative_to(REPO_ROOT)}.")
+        print(f"The lesson, once done, as a diff: make diff STEP={step.number}")
+    else:
+        print(f"Created {shown} from the step {step.number} starter (look for the TODO).")
+    print(f"Start editing {step.edit}\nThen: make check STEP={step.number}")
+    return 0
+
+
+def check_project(step_name: str, project: str | None, fast: bool, extra: list[str]) -> int | None:
+    """Run the step's checks against `project`, or the learner's work copy; None: neither, check the snapshot."""
+    step = find_step(step_name)
+    folder = Path(project).resolve() if project else work_copy(step)
+    if not folder.exists():
+        if project:
+            print(f"There is no project at {folder}.", file=sys.stderr)
+            return 2
+        return None
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly"]
+    for name in step.suites:
+        command += [*map(str, suite(name).checks), suite(name).option, str(folder)]
+    command += [*(["-m", "not slow"] if fast else []), *extra]
+    print(f"Checking {folder} with the step {step.number} checks.", flush=True)
+    # A finished step answers in milliseconds; an unfinished one should not make each check wait 10 s.
+    env = {**os.environ, "WORKSHOP_RECEIVE_TIMEOUT": os.environ.get("WORKSHOP_RECEIVE_TIMEOUT", "3")}
+    code = subprocess.call(command, cwd=REPO_ROOT, env=env)
+    if not project or folder == work_copy(step):
+        _record(step, code == 0)
+    return code
+
+
+def _record(step: Step, passed: bool) -> None:
+    path = WORK_DIR / STATUS_FILE
+    status = json.loads(path.read_text()) if path.exists() else {}
+    status[step.number] = {"passed": passed, "checked_at": time.time()}
+    path.write_text(json.dumps(status, indent=1))
+
+
+def _last_edit(folder: Path) -> float:
+    return max((path.stat().st_mtime for path in folder.rglob("*.py")), default=0.0)
+
+
+def show_status() -> int:
+    """A table: each step, its work copy, and the result of its last check."""
+    path = WORK_DIR / STATUS_FILE
+    status = json.loads(path.read_text()) if path.exists() else {}
+    print(f"{'step':<10} {'work copy':<20} {'last check':<12} since then")
+    for step in all_steps():
+        copy, record = work_copy(step), status.get(step.number)
+        if not copy.exists():
+            print(f"{step.name:<10} {'-':<20} {'-':<12} make exercise STEP={step.number} to start")
+            continue
+        where = str(copy.relative_to(REPO_ROOT) if copy.is_relative_to(REPO_ROOT) else copy)
+        if record is None:
+            print(f"{step.name:<10} {where:<20} {'not checked':<12} make check STEP={step.number}")
+            continue
+        result = "PASS" if record["passed"] else "FAIL"
+        edited = "edited: check again" if _last_edit(copy) > record["checked_at"] else "unchanged"
+        print(f"{step.name:<10} {where:<20} {result:<12} {edited}")
+    return 0

@@ -1,0 +1,51 @@
+"""What a notebook starts: one Redis and any number of step servers, all stopped with the kernel.
+
+workshop = NotebookWorkshop()
+server = workshop.start("02")                              # daphne on a free port
+other = workshop.start("02", settings="in_memory_layer")   # a variant, see workshop/variants/
+workshop.stop(other)
+workshop.close()                                           # also runs when the kernel exits
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+
+from workshop.running.redis_server import workshop_redis
+from workshop.running.step_server import StepServer, start_step_server
+from workshop.steps import find_step
+
+
+class NotebookWorkshop:
+    """Starts Redis (REDIS_URL, else an embedded server) on first use, and servers on demand."""
+
+    def __init__(self) -> None:
+        self._resources = contextlib.ExitStack()
+        self._redis_url: str | None = None
+        self.redis_description = ""
+        self.servers: list[StepServer] = []
+        atexit.register(self.close)
+
+    @property
+    def redis_url(self) -> str:
+        if self._redis_url is None:
+            choice = self._resources.enter_context(workshop_redis(use_local=False))
+            self._redis_url, self.redis_description = choice.url, choice.description
+        return self._redis_url
+
+    def start(self, step: str, *, settings: str | None = None) -> StepServer:
+        """Start one daphne process of `step` ("02", say) and return once it listens."""
+        server = start_step_server(find_step(step), redis_url=self.redis_url, settings=settings)
+        self.servers.append(server)
+        return server
+
+    def stop(self, server: StepServer) -> None:
+        server.stop()
+        self.servers.remove(server)
+
+    def close(self) -> None:
+        for server in list(self.servers):
+            self.stop(server)
+        self._resources.close()
+        self._redis_url = None

@@ -1,0 +1,1 @@
+"""Starting the moving parts and talking to them: Redis, server processes, chat clients, the browser."""

@@ -1,0 +1,133 @@
+"""Named chat members for tests and notebooks: a few `websockets` calls, given names.
+
+    alice = await ChatClient.join(server, "lobby", "alice")
+    await alice.say("hello")
+    await alice.next_message()        # "hello": in a room, the sender hears itself too
+    await alice.received_before_sync()  # everything that arrived before a marker came back
+    alice.messages                      # every chat message alice has read so far
+
+`received_before_sync` is how we prove that something did *not* arrive without sleeping:
+the client sends a marker message through the same path (its room's group, or the echo) and
+collects everything that reaches it before the marker. Anything the server sent this client
+earlier is delivered before the marker, because each client's messages arrive in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import os
+from typing import Any, Protocol
+
+from websockets.asyncio.client import ClientConnection, connect
+
+from workshop.protocol import SYNC_MARKER_PREFIX
+
+# How long a client waits for a frame before the check fails. Generous, because a timeout only
+# ever decides a failure; the ratchet test lowers it to fail fast against a step that never answers.
+RECEIVE_TIMEOUT = float(os.environ.get("WORKSHOP_RECEIVE_TIMEOUT", "10"))
+_marker_numbers = itertools.count(1)
+
+
+class ServesRooms(Protocol):
+    @property
+    def origin(self) -> str: ...
+
+    def room_socket_url(self, room: str) -> str: ...
+
+
+def is_sync_marker(frame: dict[str, Any]) -> bool:
+    message = frame.get("message")
+    return isinstance(message, str) and message.startswith(SYNC_MARKER_PREFIX)
+
+
+class ChatClient:
+    """One member of one room, holding one WebSocket."""
+
+    def __init__(self, name: str, room: str, websocket: ClientConnection) -> None:
+        self.name = name
+        self.room = room
+        self.websocket = websocket
+        self.history: list[dict[str, Any]] = []  # every frame read, sync markers left out
+
+    @classmethod
+    async def join(
+        cls, server: ServesRooms, room: str, name: str = "", *, origin: str | None = None
+    ) -> ChatClient:
+        """Open a socket to `room`, sending the Origin header a page of this server would send."""
+        websocket = await connect(server.room_socket_url(room), origin=origin or server.origin)  # type: ignore[arg-type]
+        return cls(name or room, room, websocket)
+
+    async def say(self, message: str) -> None:
+        await self.websocket.send(json.dumps({"message": message}))
+
+    async def send_frame(self, frame: str | bytes) -> None:
+        """Send a raw text or binary frame, well-formed or not."""
+        await self.websocket.send(frame)
+
+    @property
+    def messages(self) -> list[str]:
+        """The chat messages read so far, in the order they arrived."""
+        return [frame["message"] for frame in self.history if "message" in frame]
+
+    async def _read(self, timeout: float) -> dict[str, Any]:
+        try:
+            raw = await asyncio.wait_for(self.websocket.recv(), timeout)
+        except asyncio.TimeoutError:
+            raise AssertionError(f"{self.name} received nothing (more) within {timeout:g} s") from None
+        frame = json.loads(raw)
+        if not is_sync_marker(frame):
+            self.history.append(frame)
+        return frame
+
+    async def next_frame(self, timeout: float = RECEIVE_TIMEOUT) -> dict[str, Any]:
+        """The next JSON object the server sends, sync markers of other members skipped."""
+        while is_sync_marker(frame := await self._read(timeout)):
+            pass
+        return frame
+
+    async def next_message(self, timeout: float = RECEIVE_TIMEOUT) -> str:
+        """The next chat message; fails on an error frame, so a test sees the reason."""
+        frame = await self.next_frame(timeout)
+        if "message" not in frame:
+            raise AssertionError(f"{self.name} expected a chat message but got {frame}")
+        return frame["message"]
+
+    async def next_error(self, timeout: float = RECEIVE_TIMEOUT) -> str:
+        frame = await self.next_frame(timeout)
+        if "error" not in frame:
+            raise AssertionError(f"{self.name} expected an error answer but got {frame}")
+        return frame["error"]
+
+    async def read_until(self, message: str, timeout: float = RECEIVE_TIMEOUT) -> list[dict[str, Any]]:
+        """Read until `message` arrives; return the frames that came before it."""
+        before = []
+        while (frame := await self._read(timeout)).get("message") != message:
+            if not is_sync_marker(frame):
+                before.append(frame)
+        return before
+
+    async def say_and_wait(self, message: str, timeout: float = RECEIVE_TIMEOUT) -> list[dict[str, Any]]:
+        """Say `message` and wait until it comes back: by then the room has been sent it too."""
+        await self.say(message)
+        return await self.read_until(message, timeout)
+
+    async def received_before_sync(self, timeout: float = RECEIVE_TIMEOUT) -> list[dict[str, Any]]:
+        """Send a marker and return every frame that arrives before it comes back."""
+        marker = f"{SYNC_MARKER_PREFIX}{self.name}:{next(_marker_numbers)}"
+        return await self.say_and_wait(marker, timeout)
+
+    async def close_code(self, timeout: float = RECEIVE_TIMEOUT) -> int | None:
+        """Wait for the server to close this socket; return its close code."""
+        await asyncio.wait_for(self.websocket.wait_closed(), timeout)
+        return self.websocket.close_code
+
+    async def leave(self) -> None:
+        await self.websocket.close()
+
+    async def __aenter__(self) -> ChatClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.leave()
