@@ -1,7 +1,8 @@
-# One image for every step; docker-compose.yml picks the step with working_dir.
+# One image for every step; docker-compose.yml picks the step with working_dir. It serves steps
+# only, so it installs the serve layer: the same locked versions and hashes `make run` uses.
 FROM python:3.12-slim
 ENV PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
-COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+COPY requirements/serve.txt requirements/serve.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements/serve.txt
 COPY steps/ steps/

@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test check exercise status diff diffs soak bench profile lab strip-notebooks doctor lint clean
+.PHONY: help setup run test check exercise status diff diffs soak bench profile lab strip-notebooks doctor lint lock clean
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -16,58 +16,76 @@ help: ## list the tasks
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed, and $(PYTHON) is " + sys.version.split()[0] + ". Try: make $(MAKECMDGOALS) PYTHON=python3.12")'
 	$(PYTHON) -m venv $(VENV)
-
-$(VENV)/.installed: requirements.txt | $(PY)
-	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
 	@# Put the repository on the venv's path, so notebooks and scripts can `import workshop`.
 	@$(PY) -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()["purelib"], "channels_workshop.pth").write_text("$(CURDIR)\n")'
+
+# Installs come in layers, each a lock with every package and its hash (requirements/, docs/installing.md):
+# serve for make run, check for make check, lab for the notebooks, dev for everything else.
+SERVE := $(VENV)/.installed-serve
+CHECK := $(VENV)/.installed-check
+LAB := $(VENV)/.installed-lab
+DEV := $(VENV)/.installed-dev
+
+$(VENV)/.installed-%: requirements/%.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check --quiet --require-hashes -r $<
 	@touch $@
 
-setup: $(VENV)/.installed ## create .venv and install the pinned requirements
+setup: $(DEV) ## create .venv and install every layer from the locks (the other tasks install what they need)
 
-run: setup ## serve a step (STEP=NN, default the last) with Redis until Ctrl-C
+run: $(SERVE) ## serve a step (STEP=NN, default the last) with Redis until Ctrl-C
 	@$(PY) -m workshop run $(if $(STEP),--step $(STEP))
 
-test: setup ## run every check: all steps, real daphne, real Redis
+test: $(DEV) ## run every check: all steps, real daphne, real Redis
 	$(PY) -m pytest $(ARGS)
 
-check: setup ## check one step: work/NN if you started it (PROJECT=path: any project), else the snapshot; FAST=1 skips the slow ones
+check: $(CHECK) ## check one step: work/NN if you started it (PROJECT=path: any project), else the snapshot; FAST=1 skips the slow ones
 	@$(if $(ASGI),WORKSHOP_ASGI_APPLICATION=$(ASGI)) $(PY) -m workshop check $(if $(STEP),--step $(STEP)) $(if $(FAST),--fast) $(if $(PROJECT),--project $(PROJECT)) $(ARGS)
 
-exercise: setup ## do a step yourself: make exercise STEP=02 copies the step before it to work/02_rooms (FORCE=1 starts over)
+exercise: $(SERVE) ## do a step yourself: make exercise STEP=02 copies the step before it to work/02_rooms (FORCE=1 starts over)
 	@$(PY) -m workshop exercise $(if $(STEP),--step $(STEP)) $(if $(FORCE),--force)
 
-status: setup ## pass or fail of your work/ copies, from their last check
+status: $(SERVE) ## pass or fail of your work/ copies, from their last check
 	@$(PY) -m workshop status
 
-diff: setup ## a lesson as a diff of code: make diff STEP=02 (or FROM=01 TO=03)
+diff: $(SERVE) ## a lesson as a diff of code: make diff STEP=02 (or FROM=01 TO=03)
 	@$(PY) -m workshop diff $(if $(FROM),--from $(FROM)) $(if $(or $(TO),$(STEP)),--to $(or $(TO),$(STEP)))
 
-diffs: setup ## rewrite diffs/*.patch after changing a step on purpose (a check insists they match)
+diffs: $(SERVE) ## rewrite diffs/*.patch after changing a step on purpose (a check insists they match)
 	@$(PY) -m workshop diffs
 
-soak: setup ## longer loads on steps 02 and 03 (200,000 deliveries each), printing figures; about 5 minutes
+soak: $(DEV) ## longer loads on the steps with rooms (200,000 deliveries each), printing figures; about 5 minutes
 	@$(PY) -m workshop soak
 
-bench: setup ## throughput and latency of every step beside a plain-websockets baseline (BENCH=quick: under a minute)
+bench: $(DEV) ## throughput and latency of every step beside a plain-websockets baseline (BENCH=quick: under a minute)
 	@$(PY) -m workshop bench $(if $(filter quick,$(BENCH)),--quick)
 
-profile: setup ## where step 03 spends its time per delivered message, sampled with py-spy; flame graphs in build/profile/
+profile: $(DEV) ## where step 03 spends its time per delivered message, sampled with py-spy; flame graphs in build/profile/
 	@$(PY) -m workshop profile
 
-lab: setup ## open JupyterLab on notebooks/ with this project's kernel
+lab: $(LAB) ## open JupyterLab on notebooks/; their kernel is the venv's Python
 	@$(PY) -m workshop lab
 
-strip-notebooks: setup ## remove outputs from notebooks/ before committing (a check insists)
+strip-notebooks: $(LAB) ## remove outputs from notebooks/ before committing (a check insists)
 	@$(PY) -m workshop strip-notebooks
 
 doctor: ## say what is missing or wrong
 	@if [ -x $(PY) ]; then $(PY) -m workshop doctor; else $(PYTHON) -m workshop doctor; fi
 
-lint: setup ## ruff on everything, mypy on the toolkit
+lint: $(DEV) ## ruff on everything, mypy on the toolkit, actionlint on the GitHub workflow
 	$(PY) -m ruff check workshop tests steps
 	$(PY) -m ruff format --check workshop tests steps
 	$(PY) -m mypy
+	$(VENV)/bin/actionlint
+
+# The oldest Python the locks must serve: pyproject.toml's requires-python.
+OLDEST_PYTHON := $(shell sed -n 's/^requires-python = ">=\([0-9.]*\)"/\1/p' pyproject.toml)
+COMPILE = $(VENV)/bin/uv pip compile --quiet --universal --python-version $(OLDEST_PYTHON) --generate-hashes \
+	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+
+lock: $(DEV) ## regenerate requirements/*.txt from the pins in requirements/*.in (UPGRADE=1: newest transitive releases)
+	$(COMPILE) requirements/dev.in -o requirements/dev.txt
+	@# The smaller layers take dev's versions, so installing one over another changes nothing.
+	for layer in serve check lab; do $(COMPILE) requirements/$$layer.in -c requirements/dev.txt -o requirements/$$layer.txt || exit 1; done
 
 clean: ## remove .venv and build output
 	rm -rf $(VENV) build .pytest_cache

@@ -6,48 +6,22 @@ library up front and treats every missing piece as something to report, not a cr
 
 from __future__ import annotations
 
-import importlib.metadata
 import os
 import shutil
 import socket
 import sys
 from pathlib import Path
 
+from workshop.locks import LAYERS, differences_from_lock, install_stamp, lock_file
+from workshop.paths import VENV_DIR
 from workshop.running.ports import port_is_free
 from workshop.running.redis_server import LOCAL_REDIS_URL, NO_SERVER_HELP, find_server_binary
-from workshop.steps import REPO_ROOT
-
-VENV = REPO_ROOT / ".venv"
-REQUIREMENTS = REPO_ROOT / "requirements.txt"
-INSTALLED_STAMP = VENV / ".installed"
 
 OK, PROBLEM, NOTE = "ok  ", "FIX ", "note"
 
 
 def _say(mark: str, text: str) -> None:
     print(f"  [{mark}] {text}")
-
-
-def _applies_here(marker: str) -> bool | None:
-    """Whether a requirement's environment marker holds here; None if we cannot tell."""
-    try:
-        from packaging.markers import Marker
-    except ImportError:  # a bare interpreter, before `make setup`
-        return None
-    return Marker(marker).evaluate()
-
-
-def _pinned_versions() -> dict[str, str]:
-    """name -> version for each pin that applies to this Python and platform."""
-    pins = {}
-    for line in REQUIREMENTS.read_text().splitlines():
-        requirement, _, marker = line.split("#", 1)[0].partition(";")
-        if marker.strip() and not _applies_here(marker.strip()):
-            continue
-        if "==" in requirement:
-            name, version = requirement.split("==", 1)
-            pins[name.strip()] = version.strip()
-    return pins
 
 
 def _raw_ping(host: str, port: int) -> bool:
@@ -61,7 +35,7 @@ def _raw_ping(host: str, port: int) -> bool:
 
 
 def _in_venv() -> bool:
-    return Path(sys.prefix).resolve() == VENV.resolve()
+    return Path(sys.prefix).resolve() == VENV_DIR.resolve()
 
 
 def diagnose() -> int:
@@ -85,32 +59,45 @@ def diagnose() -> int:
             f"Python {version.major}.{version.minor} is too old: install 3.10 or newer, then `make run PYTHON=python3.12`.",
         )
 
-    if not (VENV / "bin" / "python").exists():
+    installed_layers = [layer for layer in LAYERS if install_stamp(layer).exists()]
+    if not (VENV_DIR / "bin" / "python").exists():
         problems += 1
-        _say(PROBLEM, "No virtual environment yet: `make setup` creates .venv and installs requirements.txt.")
-    elif not INSTALLED_STAMP.exists() or INSTALLED_STAMP.stat().st_mtime < REQUIREMENTS.stat().st_mtime:
+        _say(
+            PROBLEM,
+            "No virtual environment yet: `make run` creates .venv with what serving needs, `make setup` with everything.",
+        )
+    elif not installed_layers:
         problems += 1
-        _say(PROBLEM, ".venv is older than requirements.txt: `make setup` brings it up to date.")
+        _say(PROBLEM, ".venv holds none of the locked layers: `make setup` installs them.")
     else:
-        _say(OK, ".venv is set up from requirements.txt")
-
-    if _in_venv():
-        wrong = []
-        for name, pinned in _pinned_versions().items():
-            try:
-                installed = importlib.metadata.version(name)
-            except importlib.metadata.PackageNotFoundError:
-                continue  # a package for another platform or Python (see the markers)
-            if installed != pinned:
-                wrong.append(f"{name} {installed} (pinned {pinned})")
-        if wrong:
+        stale = [
+            layer
+            for layer in installed_layers
+            if install_stamp(layer).stat().st_mtime < lock_file(layer).stat().st_mtime
+        ]
+        if stale:
             problems += 1
             _say(
                 PROBLEM,
-                "Installed versions differ from the pins: " + ", ".join(wrong) + ". Run `make setup`.",
+                f".venv is older than requirements/{{{','.join(stale)}}}.txt: `make setup` brings it up to date.",
             )
         else:
-            _say(OK, "installed packages match the pins in requirements.txt")
+            _say(
+                OK,
+                f".venv is installed from the locks: {', '.join(installed_layers)} (each of {' < '.join(LAYERS)} includes those before it)",
+            )
+
+    if _in_venv():
+        differences = differences_from_lock()
+        if differences:
+            problems += 1
+            _say(
+                PROBLEM,
+                "Installed packages differ from the locks: " + "; ".join(differences) + ". `make setup` "
+                "installs the locked versions; remove what you added yourself, or `make clean setup`.",
+            )
+        else:
+            _say(OK, "every installed package is the version requirements/dev.txt pins, with its hash")
 
     external = os.environ.get("REDIS_URL")
     local_answers = _raw_ping("127.0.0.1", 6379)
@@ -123,7 +110,7 @@ def diagnose() -> int:
         _say(NOTE, f"nothing answers at {LOCAL_REDIS_URL}: `make run` will start an embedded server.")
     if binary is not None:
         _say(OK, f"Redis server binary for embedded runs: {binary}")
-    elif not _in_venv() and VENV.exists():
+    elif not _in_venv() and VENV_DIR.exists():
         _say(NOTE, "run `make doctor` after `make setup` to look for the embedded Redis inside .venv")
     else:
         problems += 1

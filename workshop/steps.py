@@ -9,11 +9,6 @@ from pathlib import Path
 
 from workshop.paths import REPO_ROOT, STEPS_DIR
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # the same parser, before it joined the standard library
-    import tomli as tomllib
-
 MANIFEST = STEPS_DIR / "steps.toml"
 
 
@@ -73,6 +68,10 @@ class Step:
 
 @functools.cache
 def _manifest() -> tuple[tuple[Step, ...], dict[str, Suite]]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # the same parser before it joined the standard library (serve layer, Python 3.10)
+        import tomli as tomllib
     data = tomllib.loads(MANIFEST.read_text(encoding="utf-8"))
     suites = {
         name: Suite(

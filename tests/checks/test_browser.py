@@ -14,7 +14,13 @@ import pytest
 
 from workshop.paths import BUILD_DIR
 from workshop.protocol import MAX_MESSAGE_LENGTH, ROOM_REFUSED, TRY_AGAIN_LATER
-from workshop.running.browser import CHROMIUM_ARGS, CHROMIUM_HELP, browser_required, find_chromium
+from workshop.running.browser import (
+    CHROMIUM_ARGS,
+    CHROMIUM_HELP,
+    PLAYWRIGHT_HELP,
+    browser_required,
+    find_chromium,
+)
 from workshop.running.groups import forget_group, wait_for_group_size
 from workshop.running.step_server import start_step_server
 
@@ -24,16 +30,24 @@ SCREENSHOTS = BUILD_DIR / "screenshots"
 WAIT_MS = 15_000  # how long a page may take to show what we wait for; only ever decides a failure
 
 
+def missing(help_text):
+    """Fail in CI (or when asked), else skip, saying how to get what is missing."""
+    if browser_required():
+        pytest.fail(help_text, pytrace=False)
+    pytest.skip(help_text)
+
+
 @pytest.fixture
 def browser():
     """One Chromium per test. Playwright's sync API runs an event loop on this thread while it
     is open, so it must close before pytest-asyncio runs the next async test."""
     chromium = find_chromium()
     if chromium is None:
-        if browser_required():
-            pytest.fail(CHROMIUM_HELP, pytrace=False)
-        pytest.skip(CHROMIUM_HELP)
-    from playwright.sync_api import sync_playwright
+        missing(CHROMIUM_HELP)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing(PLAYWRIGHT_HELP)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)

@@ -44,7 +44,7 @@ def test_daphne_gets_the_workshops_frame_cap(option):
         assert command[command.index(option) + 1] == str(WEBSOCKET_MAX_MESSAGE_SIZE)
 
 
-def test_the_image_installs_the_pinned_requirements_and_copies_the_steps():
+def test_the_image_installs_the_locked_serve_layer_and_copies_the_steps():
     dockerfile = (REPO_ROOT / "Dockerfile").read_text()
-    assert "pip install --no-cache-dir -r requirements.txt" in dockerfile
+    assert "pip install --no-cache-dir --require-hashes -r requirements/serve.txt" in dockerfile
     assert "COPY steps/ steps/" in dockerfile

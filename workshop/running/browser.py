@@ -24,6 +24,10 @@ The page checks need a real Chromium, and none was found. Install your system's 
 or point CHROMIUM at a Chromium or Chrome binary: CHROMIUM=/path/to/chromium make test
 (`.ci/run` installs Debian's chromium by itself.)"""
 
+PLAYWRIGHT_HELP = """\
+The page checks drive Chromium with Playwright for Python, which `make check` does not install.
+`make setup` (or `make test`) installs every layer, Playwright included."""
+
 
 def find_chromium() -> Path | None:
     """CHROMIUM when set (None if nothing is there), else the first Chromium on PATH or in /usr/bin."""

@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Callable, Sequence
 from urllib.parse import quote
 
-import psutil
-
 from workshop.paths import REPO_ROOT
 from workshop.protocol import TRY_AGAIN_LATER, WEBSOCKET_MAX_MESSAGE_SIZE
 from workshop.running.ports import LOOPBACK, free_port, wait_until_listening
@@ -79,6 +77,8 @@ class StepServer:
 
     def memory_kib(self) -> int:
         """The server process's resident memory (RSS), in KiB."""
+        import psutil  # a check and measuring tool, not in the serve layer `make run` installs
+
         return psutil.Process(self.process.pid).memory_info().rss // 1024
 
     def stop(self) -> None:

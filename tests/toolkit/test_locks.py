@@ -1,0 +1,109 @@
+"""The locks install exactly what was tested, layer by layer, on every Python the workshop supports.
+
+requirements/<layer>.in holds the pins a person edits; <layer>.txt is what `make lock` made of
+them: every transitive package, its hashes, markers where Pythons differ. These fail when a pin
+changed without `make lock`, when a layer strays from the versions of the layers above it, and
+when the venv holds a package the locks do not pin. The locks are read for several Pythons and
+platforms at once, by evaluating their markers for each.
+"""
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workshop.locks import BOOTSTRAP, LAYERS, normalise, pinned, read_in, read_lock
+from workshop.paths import VENV_DIR
+
+PYTHONS = ("3.10", "3.11", "3.12", "3.13")
+PLATFORMS = (("linux", "x86_64"), ("linux", "aarch64"), ("darwin", "arm64"))
+ENVIRONMENTS = [
+    pytest.param(
+        {"python_version": python, "python_full_version": f"{python}.0", "sys_platform": system}
+        | {"platform_machine": machine, "platform_system": system.capitalize(), "os_name": "posix"},
+        id=f"{python}-{system}-{machine}",
+    )
+    for python in PYTHONS
+    for system, machine in PLATFORMS
+]
+
+
+def included(layer):
+    """The layers whose pins `layer` carries: itself and every one before it."""
+    return LAYERS[: LAYERS.index(layer) + 1]
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+@pytest.mark.parametrize("layer", LAYERS)
+def test_every_pin_a_person_wrote_is_what_the_lock_installs(layer, environment):
+    wanted = pinned([pin for each in included(layer) for pin in read_in(each)], environment)
+    locked = pinned(read_lock(layer), environment)
+    stale = {
+        name: (version, locked.get(name)) for name, version in wanted.items() if locked.get(name) != version
+    }
+    assert not stale, f"requirements/{layer}.txt is stale (pinned, locked): {stale}; run `make lock`"
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_nothing_is_locked_for_a_pin_that_is_gone(layer):
+    written = {pin.name for each in included(layer) for pin in read_in(each)}
+    asked_by_a_pin_file = {
+        pin.name
+        for pin in read_lock(layer)
+        if any(re.match(r"-r requirements/\w+\.in", via) for via in pin.via)
+    }
+    assert asked_by_a_pin_file <= written, f"run `make lock`: {sorted(asked_by_a_pin_file - written)}"
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_each_layer_is_a_part_of_the_next_with_the_same_versions(environment):
+    for smaller, larger in zip(LAYERS, LAYERS[1:]):
+        small, large = pinned(read_lock(smaller), environment), pinned(read_lock(larger), environment)
+        differ = {
+            name: (version, large.get(name)) for name, version in small.items() if large.get(name) != version
+        }
+        assert not differ, f"{smaller}.txt and {larger}.txt disagree: {differ}; run `make lock`"
+
+
+def test_the_serve_layer_holds_what_a_step_imports():
+    """`make run` installs serve only: every package a step imports must be in it."""
+    from importlib.metadata import packages_distributions
+
+    from workshop.steps import all_steps
+
+    imported = set()
+    for step in all_steps():
+        for path in step.folder.rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Import):
+                    imported |= {alias.name.split(".")[0] for alias in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    imported.add(node.module.split(".")[0])
+    third_party = imported - set(sys.stdlib_module_names) - {"chat", "mysite"}
+    distributions = {normalise(dist) for module in third_party for dist in packages_distributions()[module]}
+    assert distributions <= set(pinned(read_lock("serve"))), distributions - set(pinned(read_lock("serve")))
+
+
+@pytest.mark.skipif(Path(sys.prefix).resolve() != VENV_DIR.resolve(), reason="reads the workshop's own .venv")
+def test_after_make_setup_pip_freeze_is_the_dev_lock():
+    frozen = subprocess.run(
+        [sys.executable, "-m", "pip", "freeze"], capture_output=True, text=True, check=True
+    )
+    installed = {}
+    for line in frozen.stdout.splitlines():
+        name, separator, version = line.partition("==")
+        assert separator, f"not installed from the locks: {line}"
+        installed[normalise(name)] = version
+    locked = {name: version for name, version in pinned(read_lock("dev")).items() if name not in BOOTSTRAP}
+    assert installed == locked, {
+        "installed, not locked": sorted(installed.keys() - locked.keys()),
+        "locked, not installed": sorted(locked.keys() - installed.keys()),
+        "other versions": {
+            name: (installed[name], locked[name])
+            for name in installed.keys() & locked.keys()
+            if installed[name] != locked[name]
+        },
+    }
