@@ -50,7 +50,7 @@ def diagnose() -> int:
                 NOTE,
                 "fine for the workshop; in production prefer Python 3.12+: on 3.10 and 3.11 a closing "
                 "RedisChannelLayer consumer can hang in its read and, rarely, drop a message "
-                "(README, 'Delivery guarantees').",
+                "(docs/delivery-guarantees.md).",
             )
     else:
         problems += 1

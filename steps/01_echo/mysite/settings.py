@@ -9,7 +9,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Development defaults. In production set DJANGO_SECRET_KEY, DJANGO_DEBUG=0 and
-# DJANGO_ALLOWED_HOSTS (see the README's Security section).
+# DJANGO_ALLOWED_HOSTS (docs/security.md).
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "django-insecure-workshop-only-never-in-production")
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
 # AllowedHostsOriginValidator (mysite/asgi.py) also checks a WebSocket's Origin against this list.

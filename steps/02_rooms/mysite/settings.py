@@ -11,7 +11,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Development defaults. In production set DJANGO_SECRET_KEY, DJANGO_DEBUG=0 and
-# DJANGO_ALLOWED_HOSTS (see the README's Security section).
+# DJANGO_ALLOWED_HOSTS (docs/security.md).
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "django-insecure-workshop-only-never-in-production")
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
 # AllowedHostsOriginValidator (mysite/asgi.py) also checks a WebSocket's Origin against this list.
@@ -84,7 +84,7 @@ CHANNEL_LAYERS = {
             # Not in the blog: room for a burst. Each server process has one queue in Redis,
             # and a group_send to a process whose queue already holds `capacity` messages is
             # dropped without an error (default 100). 2000 holds 10 rooms x 10 clients x 20
-            # messages sent at once; README "Delivery guarantees" explains the trade.
+            # messages sent at once; docs/delivery-guarantees.md explains the trade.
             "capacity": 2000,
         },
     },
