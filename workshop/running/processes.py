@@ -43,6 +43,7 @@ class LoggedProcess:
         self._note = re.compile(note) if note else None
         self._lines: collections.deque[str] = collections.deque(maxlen=tail_lines)
         self._line_count = 0
+        self._output_ended = False  # the child closed its output: it exited, or soon will
         self._new_line = threading.Condition()
         self._echo = echo
         self._process = subprocess.Popen(
@@ -84,6 +85,9 @@ class LoggedProcess:
             if self._echo is not None:
                 self._echo(line)
         with self._new_line:
+            # The signal a waiter acts on: set under the lock, so it cannot be missed. (Whether
+            # this thread still counts as alive is up to the interpreter's thread timing.)
+            self._output_ended = True
             self._new_line.notify_all()
 
     def tail(self, lines: int = 40) -> str:
@@ -91,7 +95,7 @@ class LoggedProcess:
             return "\n".join(list(self._lines)[-lines:])
 
     def wait_for_line(self, pattern: str, timeout: float) -> re.Match[str]:
-        """Block until an output line matches `pattern`; fail fast if the child exits."""
+        """Block until an output line matches `pattern`; fail as soon as the child's output ends."""
         regex = re.compile(pattern)
         checked = 0  # how many lines, counted since the start, we have looked at
         deadline = time.monotonic() + timeout
@@ -103,10 +107,10 @@ class LoggedProcess:
                     if match:
                         return match
                 checked = self._line_count
-                if not self._reader.is_alive():
+                if self._output_ended:
                     raise ProcessFailedToStart(
-                        f"{self.command[0]} exited with code {self._process.wait()} before "
-                        f"printing /{pattern}/. Its last output:\n{self.tail()}"
+                        f"{self.command[0]} {self._ending()} before printing /{pattern}/. "
+                        f"Its last output:\n{self.tail()}"
                     )
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or not self._new_line.wait(timeout=remaining):
@@ -114,6 +118,13 @@ class LoggedProcess:
                         f"{self.command[0]} did not print /{pattern}/ within {timeout:.0f} s. "
                         f"Its last output:\n{self.tail()}"
                     )
+
+    def _ending(self, grace: float = 5.0) -> str:
+        """How the child's output ended: its exit code, once it has exited (it closed its output)."""
+        try:
+            return f"exited with code {self._process.wait(timeout=grace)}"
+        except subprocess.TimeoutExpired:
+            return "closed its output and kept running"
 
     def wait(self) -> int:
         """Block until the child exits; return its exit code."""
