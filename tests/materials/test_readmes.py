@@ -14,7 +14,7 @@ READMES = ["README.md", "README.ja.md"]
 MARKDOWN = sorted(
     path
     for path in REPO_ROOT.rglob("*.md")
-    if not {".venv", "work", "build", "node_modules", ".pytest_cache"}
+    if not {".venv", ".nox", "work", "build", "node_modules", ".pytest_cache"}
     & set(path.relative_to(REPO_ROOT).parts)
 )
 LONGEST_README = 150

@@ -18,7 +18,7 @@ from workshop.paths import REPO_ROOT
 pytestmark = pytest.mark.live
 
 NOT_COPIED = shutil.ignore_patterns(
-    ".git", ".venv", "build", "work", "__pycache__", ".pytest_cache", ".hypothesis"
+    ".git", ".venv", ".nox", "build", "work", "__pycache__", ".pytest_cache", ".hypothesis"
 )
 FOURTH_STEP = """
 [[steps]]

@@ -55,7 +55,9 @@ def test_a_line_printed_just_before_exiting_is_still_found():
 
 
 def test_a_child_that_says_nothing_for_too_long_is_reported_when_the_wait_ends():
-    child = LoggedProcess([sys.executable, "-c", "import time; print('starting', flush=True); time.sleep(60)"])
+    child = LoggedProcess(
+        [sys.executable, "-c", "import time; print('starting', flush=True); time.sleep(60)"]
+    )
     try:
         with pytest.raises(ProcessFailedToStart, match=r"did not print /ready/ within 1 s"):
             child.wait_for_line("ready", timeout=1)
