@@ -32,7 +32,10 @@ nox.options.default_venv_backend = "uv|virtualenv"  # uv when it is there: secon
 
 def _install(session: nox.Session) -> dict[str, str]:
     """The dev layer from its lock; the environment the tests and notebook kernels run with."""
-    session.install("--require-hashes", "-r", "requirements/dev.txt")
+    # pip compiles bytecode as it installs, uv only when asked; without it every process would
+    # compile its imports again wherever PYTHONDONTWRITEBYTECODE is set (as on the CI machine).
+    compile_bytecode = ["--compile-bytecode"] if session.venv_backend == "uv" else []
+    session.install("--require-hashes", *compile_bytecode, "-r", "requirements/dev.txt")
     return {"PYTHONPATH": str(Path(__file__).parent)}  # as make's .pth does for .venv
 
 
