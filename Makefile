@@ -11,10 +11,10 @@ ARGS ?=
 OLDEST_PYTHON := $(shell sed -n 's/^requires-python = ">=\([0-9.]*\)"/\1/p' pyproject.toml)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-all check exercise status diff diffs soak bench profile lab strip-notebooks doctor lint lock clean
+.PHONY: help setup run production test test-all check exercise status diff diffs soak bench profile lab strip-notebooks doctor lint lock clean
 
 help: ## list the tasks
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 $(PY):
 	@$(PYTHON) -c 'import sys; oldest = tuple(map(int, "$(OLDEST_PYTHON)".split("."))); sys.exit(0 if sys.version_info >= oldest else "Python $(OLDEST_PYTHON) or newer is needed, and $(PYTHON) is " + sys.version.split()[0] + ". Try: make $(MAKECMDGOALS) PYTHON=python3.12")'
@@ -37,6 +37,9 @@ setup: $(DEV) ## create .venv and install every layer from the locks (the other 
 
 run: $(SERVE) ## serve a step (STEP=NN, default the last) with Redis until Ctrl-C
 	@$(PY) -m workshop run $(if $(STEP),--step $(STEP))
+
+production: $(SERVE) ## serve a step as in production (deploy/): nginx with TLS, WORKERS=N daphne processes (default 2) under supervisor, Redis; until Ctrl-C
+	@$(PY) -m workshop production $(if $(STEP),--step $(STEP)) $(if $(WORKERS),--workers $(WORKERS))
 
 test: $(DEV) ## run every check: all steps, real daphne, real Redis
 	$(PY) -m pytest $(ARGS)
@@ -78,8 +81,8 @@ doctor: ## say what is missing or wrong
 	@if [ -x $(PY) ]; then $(PY) -m workshop doctor; else $(PYTHON) -m workshop doctor; fi
 
 lint: $(DEV) ## ruff on everything, mypy on the toolkit, actionlint on the GitHub workflow
-	$(PY) -m ruff check workshop tests steps noxfile.py
-	$(PY) -m ruff format --check workshop tests steps noxfile.py
+	$(PY) -m ruff check workshop tests steps deploy noxfile.py
+	$(PY) -m ruff format --check workshop tests steps deploy noxfile.py
 	$(PY) -m mypy
 	$(VENV)/bin/actionlint
 

@@ -1,4 +1,4 @@
-"""The commands behind the Makefile: `python -m workshop run|check|exercise|status|diff|diffs|soak|bench|profile|lab|strip-notebooks|doctor`.
+"""The commands behind the Makefile: `python -m workshop run|production|check|exercise|status|diff|diffs|soak|bench|profile|lab|strip-notebooks|doctor`.
 
 Only the standard library is imported up front, so `doctor` works before the venv exists.
 """
@@ -62,6 +62,44 @@ def run(step_name: str | None, port: int | None) -> int:
         return 1
 
 
+def production(step_name: str | None, workers: int) -> int:
+    """Serve one step the production way (deploy/): nginx with TLS, `workers` daphne processes under
+    supervisor, Redis; until Ctrl-C, then stop them all."""
+    from workshop.running.nginx import NGINX_HELP, find_nginx
+    from workshop.running.production import start_production
+    from workshop.running.redis_server import workshop_redis
+
+    if find_nginx() is None:
+        print(NGINX_HELP, file=sys.stderr)
+        return 1
+    step = find_step(step_name) if step_name else last_step()
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        with workshop_redis(use_local=True) as redis:
+            print(f"Redis: {redis.description}", flush=True)
+            with start_production(
+                step, redis_url=redis.url, workers=workers, echo=lambda line: print(line, flush=True)
+            ) as stack:
+                print(
+                    f"\n  Step {step.name} is serving at {stack.url}/chat/ through nginx (TLS) and "
+                    f"{workers} daphne workers: {', '.join(stack.workers.pids())}.\n"
+                    f"  Open {stack.room_page_url('lobby')} in two browser tabs and chat.\n"
+                    "  The certificate was made just now for localhost by a throwaway authority, so the\n"
+                    f"  browser warns once; accept it, or trust {stack.certificate.ca_path} while this runs.\n"
+                    "  Ctrl-C stops everything.\n",
+                    flush=True,
+                )
+                code = stack.workers.process.wait()
+                print(f"supervisord exited with code {code}.")
+                return code or 1
+    except KeyboardInterrupt:
+        print("\nStopped nginx, the workers and Redis.", flush=True)
+        return 0
+    except (ConnectionError, FileNotFoundError) as error:
+        print(f"Cannot start: {error}", file=sys.stderr)
+        return 1
+
+
 def check(step_name: str, fast: bool, extra: list[str], project: str | None = None) -> int:
     """Check a learner's work/ copy or `project` with the step's suites of checks; without either,
     run every check of the snapshot (tests/checks/ -m stepNN). `fast` keeps the behaviour checks
@@ -100,6 +138,11 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument(
         "--port", type=int, help=f"default {DEFAULT_PORT}, or a free port if that is taken"
     )
+    production_parser = commands.add_parser(
+        "production", help="serve a step behind nginx (TLS) with several daphne workers under supervisor"
+    )
+    production_parser.add_argument("--step", help="default: the last step")
+    production_parser.add_argument("--workers", type=int, default=2, help="daphne processes (default 2)")
     check_parser = commands.add_parser("check", help="run one step's checks")
     check_parser.add_argument("--step", help="default: the last step")
     check_parser.add_argument(
@@ -128,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "run":
             return run(args.step, args.port)
+        if args.command == "production":
+            return production(args.step, args.workers)
         if args.command == "check":
             return check(args.step or last_step().name, args.fast, extra, args.project)
         if args.command in ("exercise", "status"):

@@ -151,6 +151,15 @@ def diagnose() -> int:
     else:
         _say(NOTE, "no Chromium: `make test` skips the page checks (CI fails). sudo apt-get install chromium")
 
+    from workshop.running.nginx import NGINX_HELP, find_nginx
+
+    nginx = find_nginx()
+    if nginx is not None:
+        _say(OK, f"nginx for `make production` and its checks: {nginx} (run as a child, never as a service)")
+    else:
+        _say(NOTE, "no nginx: `make production` cannot start and `make test` skips its checks (CI fails).")
+        _say(NOTE, NGINX_HELP.split("\n", 1)[1].replace("\n", "\n         "))
+
     if shutil.which("docker"):
         _say(NOTE, "docker is installed: `docker compose up` is another way to run the steps.")
 

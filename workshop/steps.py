@@ -6,6 +6,7 @@ import functools
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from workshop.paths import REPO_ROOT, STEPS_DIR
 
@@ -66,13 +67,44 @@ class Step:
         return self.starts_from not in ("", self.name)
 
 
+@dataclass(frozen=True)
+class Topic:
+    """A notebook beyond the steps, built on one step's snapshot, changing no lesson file."""
+
+    name: str
+    teaches: str
+    builds_on: str
+    notebook: Path
+
+    @property
+    def marker(self) -> str:
+        return self.name
+
+
 @functools.cache
-def _manifest() -> tuple[tuple[Step, ...], dict[str, Suite]]:
+def _topics() -> tuple[Topic, ...]:
+    return tuple(
+        Topic(entry["name"], entry["teaches"], entry["builds_on"], REPO_ROOT / entry["notebook"])
+        for entry in _read_manifest().get("topics", ())
+    )
+
+
+def all_topics() -> list[Topic]:
+    return list(_topics())
+
+
+@functools.cache
+def _read_manifest() -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # the same parser before it joined the standard library (serve layer, Python 3.10)
         import tomli as tomllib
-    data = tomllib.loads(MANIFEST.read_text(encoding="utf-8"))
+    return tomllib.loads(MANIFEST.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _manifest() -> tuple[tuple[Step, ...], dict[str, Suite]]:
+    data = _read_manifest()
     suites = {
         name: Suite(
             name, table["covers"], tuple(REPO_ROOT / path for path in table["checks"]), tuple(table["unit"])

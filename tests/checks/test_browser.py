@@ -1,116 +1,18 @@
 """The chat page in a real headless Chromium: what a learner sees first.
 
-Runs Debian's Chromium through Playwright (never a browser Playwright downloads). Without a
-Chromium the page checks fail in CI and are skipped, with the install command, elsewhere.
-Screenshots land in build/screenshots/ for a person to look at.
+The browser and the page helpers are tests/harness/pages.py. Without a Chromium the page checks
+fail in CI and are skipped, with the install command, elsewhere. Screenshots land in
+build/screenshots/ for a person to look at.
 """
 
-import asyncio
-import concurrent.futures
-import io
-from pathlib import Path
-
 import pytest
+from harness.pages import WAIT_MS, log_of, outside_playwrights_loop, screenshot, send, wait_for_line
 
-from workshop.paths import BUILD_DIR
 from workshop.protocol import MAX_MESSAGE_LENGTH, ROOM_REFUSED, TRY_AGAIN_LATER
-from workshop.running.browser import (
-    CHROMIUM_ARGS,
-    CHROMIUM_HELP,
-    PLAYWRIGHT_HELP,
-    browser_required,
-    find_chromium,
-)
 from workshop.running.groups import forget_group, wait_for_group_size
 from workshop.running.step_server import start_step_server
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
-
-SCREENSHOTS = BUILD_DIR / "screenshots"
-WAIT_MS = 15_000  # how long a page may take to show what we wait for; only ever decides a failure
-
-
-def missing(help_text):
-    """Fail in CI (or when asked), else skip, saying how to get what is missing."""
-    if browser_required():
-        pytest.fail(help_text, pytrace=False)
-    pytest.skip(help_text)
-
-
-@pytest.fixture
-def browser():
-    """One Chromium per test. Playwright's sync API runs an event loop on this thread while it
-    is open, so it must close before pytest-asyncio runs the next async test."""
-    chromium = find_chromium()
-    if chromium is None:
-        missing(CHROMIUM_HELP)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing(PLAYWRIGHT_HELP)
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def open_room(browser):
-    """Open a room page in a new tab (its own context, like a second browser) and wait until live."""
-    contexts = []
-
-    def open_page(server, room):
-        context = browser.new_context(viewport={"width": 640, "height": 520})
-        contexts.append(context)
-        page = context.new_page()
-        page.dialogs = []  # alert() from injected markup would land here
-        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-        page.goto(server.room_page_url(room))
-        page.wait_for_selector('#chat-state[data-state="live"]', timeout=WAIT_MS)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-def outside_playwrights_loop(coroutine):
-    """Run a coroutine to the end while Playwright's sync API holds this thread's event loop."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
-def send(page, text, *, with_button=False):
-    page.fill("#chat-message-input", text)
-    if with_button:
-        page.click("#chat-message-submit")
-    else:
-        page.press("#chat-message-input", "Enter")
-
-
-def log_of(page):
-    return page.locator("#chat-log li").all_inner_texts()
-
-
-def wait_for_line(page, text):
-    page.locator("#chat-log li", has_text=text).first.wait_for(timeout=WAIT_MS)
-
-
-def screenshot(name: str, *pages) -> Path:
-    """Save the pages side by side in one PNG, as a person would see two browser windows."""
-    from PIL import Image
-
-    shots = [Image.open(io.BytesIO(page.screenshot())) for page in pages]
-    combined = Image.new(
-        "RGB", (sum(shot.width for shot in shots) + 8 * (len(shots) - 1), shots[0].height), "#888"
-    )
-    for index, shot in enumerate(shots):
-        combined.paste(shot, (index * (shot.width + 8), 0))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    combined.save(path)
-    return path
 
 
 def test_two_pages_in_one_room_see_each_others_messages(

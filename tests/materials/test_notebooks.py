@@ -17,7 +17,7 @@ import pytest
 
 from workshop.learning.notebooks import KERNEL, all_notebooks, committed_version, has_outputs
 from workshop.paths import REPO_ROOT
-from workshop.steps import all_steps
+from workshop.steps import all_steps, all_topics, find_step
 
 NOTEBOOK_TIMEOUT = 240  # seconds for a whole notebook; each takes well under a minute here
 CELL_TIMEOUT = 120
@@ -26,12 +26,21 @@ NOTEBOOKS = [
     pytest.param(step.notebook, id=step.notebook.stem, marks=getattr(pytest.mark, step.marker))
     for step in all_steps()
     if step.notebook is not None
+] + [
+    pytest.param(
+        topic.notebook,
+        id=topic.notebook.stem,
+        marks=[getattr(pytest.mark, find_step(topic.builds_on).marker), getattr(pytest.mark, topic.marker)],
+    )
+    for topic in all_topics()
 ]
 
 
-def test_every_step_has_a_notebook_and_every_notebook_a_step():
+def test_every_step_and_topic_has_a_notebook_and_every_notebook_one_of_them():
     assert all(step.notebook is not None and step.notebook.exists() for step in all_steps())
-    assert all_notebooks() == sorted(step.notebook for step in all_steps())
+    assert all(topic.notebook.exists() for topic in all_topics())
+    owners = [step.notebook for step in all_steps()] + [topic.notebook for topic in all_topics()]
+    assert all_notebooks() == sorted(owners)
 
 
 @pytest.mark.notebook
@@ -68,7 +77,9 @@ def test_the_notebook_opens_with_what_it_shows_which_step_and_the_diff(path):
     opening = nbformat.read(path, as_version=4).cells[0]
     assert opening.cell_type == "markdown"
     assert "What you will see" in opening.source
-    assert f"steps/{path.stem}" in opening.source
+    step = next((s.name for s in all_steps() if s.notebook == path), None)
+    step = step or next(topic.builds_on for topic in all_topics() if topic.notebook == path)
+    assert f"steps/{step}" in opening.source
     linked = re.findall(r"\]\(\.\./(diffs/\d\d_to_\d\d\.patch)\)", opening.source)
     assert linked, "the opening links the lesson's diff"
     assert all((REPO_ROOT / patch).exists() for patch in linked)

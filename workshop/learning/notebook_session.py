@@ -3,6 +3,7 @@
 workshop = NotebookWorkshop()
 server = workshop.start("02")                              # daphne on a free port
 other = workshop.start("02", settings="in_memory_layer")   # a variant, see workshop/variants/
+stack = workshop.start_production("03")                    # nginx, TLS, 2 workers (deploy/)
 workshop.stop(other)
 workshop.close()                                           # also runs when the kernel exits
 """
@@ -11,10 +12,14 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+from typing import TYPE_CHECKING
 
 from workshop.running.redis_server import workshop_redis
 from workshop.running.step_server import StepServer, start_step_server
 from workshop.steps import find_step
+
+if TYPE_CHECKING:
+    from workshop.running.production import ProductionStack
 
 
 class NotebookWorkshop:
@@ -39,6 +44,14 @@ class NotebookWorkshop:
         server = start_step_server(find_step(step), redis_url=self.redis_url, settings=settings)
         self.servers.append(server)
         return server
+
+    def start_production(self, step: str, *, workers: int = 2) -> ProductionStack:
+        """Start `step` the production way (workshop/running/production.py); stopped on close()."""
+        from workshop.running.production import start_production
+
+        stack = start_production(find_step(step), redis_url=self.redis_url, workers=workers)
+        self._resources.callback(stack.stop)
+        return stack
 
     def stop(self, server: StepServer) -> None:
         server.stop()

@@ -22,6 +22,7 @@ from workshop.measuring.baseline_server import start_baseline_server
 from workshop.measuring.load import Load, run_load
 from workshop.protocol import unique_room_name
 from workshop.running.clients import ChatClient
+from workshop.running.production import ProductionStack, start_production
 from workshop.running.step_server import StepServer, start_step_server, start_step_uvicorn
 from workshop.steps import Step, find_step, steps_with
 
@@ -30,7 +31,7 @@ from workshop.steps import Step, find_step, steps_with
 class Variant:
     key: str
     label: str
-    start: Callable[[str], StepServer]  # redis_url -> a running server
+    start: Callable[[str], StepServer | ProductionStack]  # redis_url -> a running server
 
 
 def _step_variant(step: Step) -> Variant:
@@ -69,6 +70,12 @@ VARIANTS = (
         lambda url: start_step_uvicorn(
             find_step(TUNED_STEP), redis_url=url, settings="pubsub_layer", application=TUNED_APPLICATION
         ),
+    ),
+    Variant(
+        "03-deployed",
+        "step 03 as deploy/ serves it: nginx with TLS in front of 2 daphne workers under supervisor "
+        "(server CPU counts nginx, supervisord and both workers; on 2 cores they share them with the clients)",
+        lambda url: start_production(find_step(TUNED_STEP), redis_url=url, workers=2),
     ),
     Variant("baseline", "plain websockets server, no Redis", lambda url: start_baseline_server()),
 )
@@ -126,11 +133,19 @@ def process_cpu_seconds(pid: int) -> float:
     return times.user + times.system
 
 
-def measure(server: StepServer, load: Load, redis_url: str) -> Sample:
+def server_cpu_seconds(server: StepServer | ProductionStack) -> float:
+    """CPU of every process serving: one daphne, or nginx, supervisord and the workers."""
+    roots = [server.process.pid] if isinstance(server, StepServer) else server.pids()
+    processes = [psutil.Process(pid) for pid in roots]
+    processes += [child for process in list(processes) for child in process.children(recursive=True)]
+    return sum(process_cpu_seconds(process.pid) for process in processes)
+
+
+def measure(server: StepServer | ProductionStack, load: Load, redis_url: str) -> Sample:
     """Run `load` once against `server`; read both CPU clocks around it."""
-    server_before, redis_before = process_cpu_seconds(server.process.pid), redis_cpu_seconds(redis_url)
+    server_before, redis_before = server_cpu_seconds(server), redis_cpu_seconds(redis_url)
     run = asyncio.run(run_load(server, load, room_prefix=unique_room_name("bench")))
-    server_cpu = process_cpu_seconds(server.process.pid) - server_before
+    server_cpu = server_cpu_seconds(server) - server_before
     redis_cpu = redis_cpu_seconds(redis_url) - redis_before
     return Sample(
         deliveries_per_second=run.deliveries_per_second,

@@ -22,6 +22,7 @@ from workshop.measuring.load import Load, run_load
 from workshop.paths import BUILD_DIR, REPO_ROOT
 from workshop.protocol import unique_room_name
 from workshop.running.redis_server import workshop_redis
+from workshop.running.step_server import StepServer
 
 BUILD = BUILD_DIR / "profile"
 LOAD = Load(1, 50, 20, "burst")
@@ -86,6 +87,7 @@ def profile() -> int:
     with workshop_redis(use_local=False) as redis:
         for variant in (v for v in VARIANTS if v.key in PROFILED):
             server = variant.start(redis.url)
+            assert isinstance(server, StepServer), "py-spy samples one process: profile single servers"
             raw, svg = BUILD / f"{variant.key}.txt", BUILD / f"{variant.key}.svg"
             recorders: list[subprocess.Popen[bytes]] = []
             try:

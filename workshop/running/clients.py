@@ -36,6 +36,9 @@ class ServesRooms(Protocol):
 
     def room_socket_url(self, room: str) -> str: ...
 
+    @property
+    def websocket_options(self) -> dict[str, Any]: ...
+
 
 def is_sync_marker(frame: dict[str, Any]) -> bool:
     message = frame.get("message")
@@ -53,10 +56,17 @@ class ChatClient:
 
     @classmethod
     async def join(
-        cls, server: ServesRooms, room: str, name: str = "", *, origin: str | None = None
+        cls, server: ServesRooms, room: str, name: str = "", *, origin: str | None = None, **options: Any
     ) -> ChatClient:
-        """Open a socket to `room`, sending the Origin header a page of this server would send."""
-        websocket = await connect(server.room_socket_url(room), origin=origin or server.origin)  # type: ignore[arg-type]
+        """Open a socket to `room`, sending the Origin header a page of this server would send.
+
+        The server's `websocket_options` (a TLS context) and `options` go to websockets' connect().
+        """
+        websocket = await connect(
+            server.room_socket_url(room),
+            origin=origin or server.origin,  # type: ignore[arg-type]
+            **{**server.websocket_options, **options},
+        )
         return cls(name or room, room, websocket)
 
     async def say(self, message: str) -> None:

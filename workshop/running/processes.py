@@ -94,28 +94,48 @@ class LoggedProcess:
         with self._new_line:
             return "\n".join(list(self._lines)[-lines:])
 
-    def wait_for_line(self, pattern: str, timeout: float) -> re.Match[str]:
+    @property
+    def line_count(self) -> int:
+        """How many lines the child has printed so far: a mark for `wait_for_lines(after=...)`."""
+        with self._new_line:
+            return self._line_count
+
+    def wait_for_line(self, pattern: str, timeout: float, *, after: int = 0) -> re.Match[str]:
         """Block until an output line matches `pattern`; fail as soon as the child's output ends."""
+        return self.wait_for_lines(pattern, 1, timeout, after=after)[0]
+
+    def wait_for_lines(
+        self, pattern: str, count: int, timeout: float, *, after: int = 0
+    ) -> list[re.Match[str]]:
+        """Block until `count` output lines printed after line number `after` match `pattern`.
+
+        Several children writing through one parent (supervisord's workers) each print their
+        own "Listening on": this waits for all of them, or for the next one after a restart.
+        """
         regex = re.compile(pattern)
-        checked = 0  # how many lines, counted since the start, we have looked at
+        matches: list[re.Match[str]] = []
+        checked = after  # how many lines, counted since the start, we have looked at
         deadline = time.monotonic() + timeout
         with self._new_line:
             while True:
                 unchecked = min(self._line_count - checked, len(self._lines))
-                for line in list(self._lines)[len(self._lines) - unchecked :]:
+                for line in list(self._lines)[len(self._lines) - unchecked :] if unchecked > 0 else []:
                     match = regex.search(line)
                     if match:
-                        return match
-                checked = self._line_count
+                        matches.append(match)
+                        if len(matches) == count:
+                            return matches
+                checked = max(checked, self._line_count)
+                wanted = f"/{pattern}/" + (f" {count} times" if count > 1 else "")
                 if self._output_ended:
                     raise ProcessFailedToStart(
-                        f"{self.command[0]} {self._ending()} before printing /{pattern}/. "
+                        f"{self.command[0]} {self._ending()} before printing {wanted}. "
                         f"Its last output:\n{self.tail()}"
                     )
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or not self._new_line.wait(timeout=remaining):
                     raise ProcessFailedToStart(
-                        f"{self.command[0]} did not print /{pattern}/ within {timeout:.0f} s. "
+                        f"{self.command[0]} did not print {wanted} within {timeout:.0f} s. "
                         f"Its last output:\n{self.tail()}"
                     )
 

@@ -7,7 +7,7 @@ import re
 import signal
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 from urllib.parse import quote
 
 from workshop.paths import REPO_ROOT
@@ -61,6 +61,11 @@ class StepServer:
 
     def room_socket_url(self, room: str) -> str:
         return f"ws://{LOOPBACK}:{self.port}/ws/chat/{quote(room, safe='')}/"
+
+    @property
+    def websocket_options(self) -> dict[str, Any]:
+        """Nothing special: plain ws:// on loopback (the production stack adds TLS)."""
+        return {}
 
     def log_tail(self, lines: int = 40) -> str:
         return self.process.tail(lines)
