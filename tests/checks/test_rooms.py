@@ -4,11 +4,9 @@ One suite for both steps: the async rewrite must keep the behaviour. `--rooms-pr
 it at any other project (tests/toolkit/test_ratchet.py points it at step 01 and expects failures).
 """
 
-import asyncio
-
 import pytest
 
-from workshop.running.clients import ChatClient
+from workshop.running.clients import ChatClient, first_to_close
 from workshop.running.groups import group_members, wait_for_group_size
 
 pytestmark = pytest.mark.live
@@ -159,7 +157,11 @@ async def test_a_silent_member_still_belongs_after_a_long_silence(server, unique
         await ChatClient.join(server, room, "alice") as alice,
         await ChatClient.join(server, room, "bob") as bob,
     ):
-        await asyncio.sleep(SILENCE_SECONDS)  # real silence on every connection; nothing is being awaited
+        # Real silence on both connections; the check fails the moment either closes.
+        closed = await first_to_close([alice, bob], within=SILENCE_SECONDS)
+        assert closed is None, (
+            f"{closed.name}'s socket closed during the silence (code {closed.websocket.close_code})"
+        )
 
         await alice.say("still there?")
         assert await bob.next_message() == "still there?"

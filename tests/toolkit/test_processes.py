@@ -27,12 +27,16 @@ def test_a_child_that_exits_without_the_line_is_reported_at_once_every_time(repo
     assert slowest < AT_ONCE
 
 
+RELEASE_THREADS = threading.Event()
+
+
 class LingeringThread(threading.Thread):
-    """A thread that stays alive a while after its work is done, as threads may on any Python."""
+    """A thread that stays alive after its work is done, as threads may on any Python: here until
+    the test has seen the child's exit reported, so it lingers for as long as that takes."""
 
     def run(self):
         super().run()
-        time.sleep(1.0)
+        RELEASE_THREADS.wait(timeout=30)
 
 
 def test_a_child_that_exits_is_reported_at_once_even_while_the_reader_thread_lingers(monkeypatch):
@@ -44,7 +48,10 @@ def test_a_child_that_exits_is_reported_at_once_even_while_the_reader_thread_lin
         with pytest.raises(ProcessFailedToStart, match=r"exited with code 0 before printing"):
             child.wait_for_line(r"Listening on", timeout=10)
         assert time.monotonic() - started < AT_ONCE, "the child's exit, not the thread's, is the signal"
+        assert child._reader.is_alive(), "the reader thread was still lingering when the exit was seen"
+        RELEASE_THREADS.set()
         child.stop()
+        RELEASE_THREADS.clear()
 
 
 def test_a_line_printed_just_before_exiting_is_still_found():
@@ -56,7 +63,7 @@ def test_a_line_printed_just_before_exiting_is_still_found():
 
 def test_a_child_that_says_nothing_for_too_long_is_reported_when_the_wait_ends():
     child = LoggedProcess(
-        [sys.executable, "-c", "import time; print('starting', flush=True); time.sleep(60)"]
+        [sys.executable, "-c", "import threading; print('starting', flush=True); threading.Event().wait()"]
     )
     try:
         with pytest.raises(ProcessFailedToStart, match=r"did not print /ready/ within 1 s"):

@@ -27,6 +27,7 @@ from typing import Any
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
 from workshop.running.clients import ChatClient, ServesRooms
+from workshop.running.waiting import eventually
 
 RECONNECT_DELAY = 0.1  # between attempts while no worker takes the socket (nginx answers 502)
 
@@ -119,29 +120,32 @@ class PacedRoom:
                 back[member] = min(heard) - moment
         return back
 
-    async def until_all_back(self, *, after: float, timeout: float) -> dict[str, float]:
-        """Wait until every member closed after `after` chats again; their times."""
-        deadline = time.monotonic() + timeout
-        while True:
-            closed, back = self.closed_between(after, float("inf")), self.back_after(after)
-            if closed and set(closed) <= set(back):
-                return back
-            if time.monotonic() > deadline:
-                raise AssertionError(f"not back within {timeout:g} s: {sorted(set(closed) - set(back))}")
-            await asyncio.sleep(0.02)
+    async def until_all_back(
+        self, *, after: float, timeout: float, expect_closes: bool = True
+    ) -> dict[str, float]:
+        """Wait until every member whose socket closed after `after` chats again; their times.
+        `expect_closes`: first wait for at least one close (a kill must cut someone off)."""
+        if expect_closes:
+            await eventually(
+                lambda: self.closed_between(after, float("inf")), timeout=timeout, what="a socket closed"
+            )
+        await eventually(
+            lambda: set(self.closed_between(after, float("inf"))) <= set(self.back_after(after)),
+            timeout=timeout,
+            what="every member cut off chats again",
+        )
+        return self.back_after(after)
 
     async def until_everyone_heard_everyone(self, timeout: float = 10.0) -> None:
         """Wait until each member's current session has heard every member once."""
-        deadline = time.monotonic() + timeout
-        while True:
+
+        def everyone_heard_everyone() -> bool:
             current = {s.member: s for s in self.sessions if s.closed is None}
-            if len(current) == len(self.members) and all(
+            return len(current) == len(self.members) and all(
                 {sender for sender, _, _ in s.received} >= set(self.members) for s in current.values()
-            ):
-                return
-            if time.monotonic() > deadline:
-                raise AssertionError(f"after {timeout:g} s, not every member has heard every other")
-            await asyncio.sleep(0.02)
+            )
+
+        await eventually(everyone_heard_everyone, timeout=timeout, what="every member heard every other")
 
     def duplicates(self) -> int:
         """Lines a member received more than once, over all its sessions (must be 0)."""

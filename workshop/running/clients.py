@@ -141,3 +141,16 @@ class ChatClient:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.leave()
+
+
+async def first_to_close(clients: list[ChatClient], within: float) -> ChatClient | None:
+    """The first of `clients` whose socket closes within `within` seconds, else None.
+
+    For checks whose point is a silence: they wait on the close that must not come, not on a
+    clock, so they fail the moment it comes.
+    """
+    waits = {asyncio.ensure_future(client.websocket.wait_closed()): client for client in clients}
+    done, pending = await asyncio.wait(waits, timeout=within, return_when=asyncio.FIRST_COMPLETED)
+    for wait in pending:
+        wait.cancel()
+    return waits[next(iter(done))] if done else None

@@ -25,11 +25,8 @@ def group_key(room: str) -> str:
 
 async def group_members(redis_url: str, room: str) -> list[str]:
     """The channel names in the room's group, oldest member first (ZRANGE key 0 -1)."""
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
-    try:
+    async with redis.Redis.from_url(redis_url, decode_responses=True) as client:
         return [str(member) for member in await client.zrange(group_key(room), 0, -1)]
-    finally:
-        await client.aclose()
 
 
 async def wait_for_group_size(redis_url: str, room: str, size: int, timeout: float = 10.0) -> None:
@@ -43,11 +40,19 @@ async def wait_for_group_size(redis_url: str, room: str, size: int, timeout: flo
 
 async def forget_group(redis_url: str, room: str) -> None:
     """Delete one room's group: for a test's own room whose members' server was stopped."""
-    client = redis.Redis.from_url(redis_url)
-    try:
+    async with redis.Redis.from_url(redis_url) as client:
         await client.delete(group_key(room))
-    finally:
-        await client.aclose()
+
+
+def process_of(channel_name: str) -> str:
+    """The server process a channel belongs to: its name up to "!" (`specific.<process>`)."""
+    return channel_name.split("!", 1)[0]
+
+
+async def group_expires_in(redis_url: str, room: str) -> int:
+    """Seconds until Redis drops the room's group key (channels_redis sets group_expiry on join)."""
+    async with redis.Redis.from_url(redis_url) as client:
+        return int(await client.ttl(group_key(room)))
 
 
 def queue_key(channel_name: str) -> str:
@@ -58,11 +63,8 @@ def queue_key(channel_name: str) -> str:
 
 async def queued_messages(redis_url: str, channel_name: str) -> int:
     """How many messages wait in Redis for the server process of `channel_name` (ZCARD)."""
-    client = redis.Redis.from_url(redis_url)
-    try:
+    async with redis.Redis.from_url(redis_url) as client:
         return int(await client.zcard(queue_key(channel_name)))
-    finally:
-        await client.aclose()
 
 
 async def wait_for_empty_queue(redis_url: str, channel_name: str, timeout: float = 10.0) -> None:

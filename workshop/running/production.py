@@ -90,7 +90,7 @@ class ProductionStack:
         self.stop()
 
 
-def production_environment(project: Path, folder: Path, redis_url: str, port: int) -> dict[str, str]:
+def production_environment(folder: Path, redis_url: str, port: int) -> dict[str, str]:
     """What deploy/settings.py reads, for a run on this machine behind nginx at `port`."""
     return {
         "DJANGO_SETTINGS_MODULE": PRODUCTION_SETTINGS,
@@ -139,7 +139,7 @@ def start_production(
     try:
         certificate = make_local_certificate(folder)
         nginx_port = free_port()
-        environment = production_environment(project, folder, redis_url, nginx_port)
+        environment = production_environment(folder, redis_url, nginx_port)
         collect_static(project, environment)
         supervised = start_workers(
             project, folder, environment, count=workers, ping_seconds=ping_seconds,

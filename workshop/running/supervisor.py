@@ -46,10 +46,6 @@ class Workers:
         """Each worker's name (chat_0, ...) and its process id, 0 while it is not running."""
         return {info["name"]: info["pid"] for info in self._rpc().getAllProcessInfo()}
 
-    def states(self) -> dict[str, str]:
-        """Each worker's state as supervisor sees it: RUNNING, STARTING, BACKOFF, ..."""
-        return {info["name"]: info["statename"] for info in self._rpc().getAllProcessInfo()}
-
     def kill(self, name: str) -> int:
         """SIGKILL one worker, as the OOM killer would; supervisor starts it again. Its old pid."""
         pid = self.pids()[name]
