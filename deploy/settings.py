@@ -10,6 +10,7 @@ Environment:
   DJANGO_CSRF_TRUSTED_ORIGINS  https origins allowed to POST, comma-separated (default: none)
   DJANGO_HSTS_SECONDS          how long browsers must use https only (default one year; 0: off)
   DJANGO_STATIC_ROOT           where `collectstatic` puts the files nginx serves
+  DJANGO_GROUP_EXPIRY_SECONDS  how long a channel may stay in a group (default: see below)
   REDIS_URL                    the channel layer's Redis, as in the steps
 """
 
@@ -55,6 +56,15 @@ SILENCED_SYSTEM_CHECKS = [
     # HSTS preloading is a promise to browser vendors for a whole domain: decide it for your own.
     "security.W021",
 ]
+
+# A worker that dies never discards its channels from their groups; the first group_send after
+# this many seconds since a channel joined removes it (channels_redis's group_expiry). A live member
+# is removed too once it is that old, so keep it above daphne's --websocket_timeout plus 2 s
+# (deploy/supervisord.conf): daphne closes older sockets first, and the page joins again. The
+# default is daphne's default --websocket_timeout, a day, plus a minute.
+CHANNEL_LAYERS["default"]["CONFIG"]["group_expiry"] = int(  # noqa: F405
+    os.environ.get("DJANGO_GROUP_EXPIRY_SECONDS", str(24 * 3600 + 60))
+)
 
 # nginx serves /static/ from here (`collectstatic` fills it); Django never serves it with DEBUG off.
 STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles"))  # noqa: F405

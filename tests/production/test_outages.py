@@ -15,8 +15,8 @@ from workshop.running.clients import ChatClient, first_to_close
 from workshop.running.groups import (
     forget_group,
     group_expires_in,
+    group_join_times,
     group_members,
-    process_of,
     queued_messages,
     wait_for_group_size,
 )
@@ -27,11 +27,9 @@ pytestmark = [pytest.mark.live, pytest.mark.production]
 MEMBERS = [f"m{number}" for number in range(8)]
 READ_TIMEOUT = 4  # nginx's proxy_read_timeout in the idle checks, shortened from 60 s
 BACK_WITHIN = 10.0  # seconds until every client of a dead worker chats again; measured: well under 1 s
-
-
-async def spans_two_workers(redis_url, room):
-    processes = {process_of(name) for name in await group_members(redis_url, room)}
-    assert len(processes) >= 2, f"all {len(MEMBERS)} members landed on one worker; nothing to kill apart"
+# The expiry check's pair, shortened from a day: daphne closes a socket once it is 3 s old (it looks
+# every 2 s, so by 5 s), and channels_redis drops a group entry 8 s old on the room's next send.
+WEBSOCKET_TIMEOUT, GROUP_EXPIRY = 3, 8
 
 
 async def test_a_killed_worker_comes_back_its_clients_chat_again_and_the_others_miss_nothing(
@@ -40,7 +38,7 @@ async def test_a_killed_worker_comes_back_its_clients_chat_again_and_the_others_
     stack, room = own_stack(), unique_room("kill")
     async with PacedRoom(stack, room, MEMBERS) as chat:
         await chat.until_everyone_heard_everyone()
-        await spans_two_workers(redis_url, room)
+        await chat.until_spread(redis_url)
         before = set(await group_members(redis_url, room))
         old_pid, mark = stack.workers.pids()["chat_0"], stack.workers.process.line_count
 
@@ -73,6 +71,52 @@ async def test_a_killed_worker_comes_back_its_clients_chat_again_and_the_others_
         f"after everyone left, the group still held the dead worker's {len(stale)} channels; "
         f"{waiting} messages waited in its queue, which nobody reads; the group key expires in {ttl} s "
         "(channels_redis group_expiry), its entries go on the first group_send after that"
+    )
+    await forget_group(redis_url, room)
+
+
+async def test_group_expiry_removes_a_dead_workers_channels_and_websocket_timeout_keeps_live_ones_safe(
+    own_stack, redis_url, unique_room, report_figure
+):
+    """Nothing but group_expiry removes a killed worker's channels: its disconnect() never runs.
+    Live members must never be that old, or the group would drop them while they are connected;
+    daphne's --websocket_timeout, below it, closes their sockets first and the page joins again."""
+    stack = own_stack(websocket_timeout=WEBSOCKET_TIMEOUT, group_expiry=GROUP_EXPIRY)
+    room, left_at = unique_room("expiry"), {}
+
+    async def every_channel_of_the_kill_has_left(joined):
+        present, now = set(await group_members(redis_url, room)), time.time()
+        for channel in set(joined) - present:
+            left_at.setdefault(channel, now)
+        return not present & set(joined)
+
+    async with PacedRoom(stack, room, MEMBERS) as chat:
+        await chat.until_everyone_heard_everyone()
+        await chat.until_spread(redis_url)
+        joined = await group_join_times(redis_url, room)
+        killed_at = time.monotonic()
+        stack.workers.kill("chat_0")
+        await chat.until_all_back(after=killed_at, timeout=BACK_WITHIN * 3)
+        cut_off = [s for s in chat.sessions if s.close_code == 1006 and s.closed >= killed_at]
+        await eventually(
+            lambda: every_channel_of_the_kill_has_left(joined),
+            timeout=3 * GROUP_EXPIRY,
+            what="every channel in the group at the kill has left it",
+        )
+        await chat.until_everyone_heard_everyone()
+
+    lived = {channel: left_at[channel] - joined[channel] for channel in joined}
+    expired = sorted(age for age in lived.values() if age >= GROUP_EXPIRY)
+    discarded = sorted(age for age in lived.values() if age < GROUP_EXPIRY)
+    # Exactly the killed worker's channels stayed until group_expiry: no live one was dropped.
+    assert len(expired) == len(cut_off) > 0, f"lifetimes {sorted(lived.values())}, {len(cut_off)} cut off"
+    assert chat.duplicates() == 0
+    report_figure(
+        f"websocket_timeout {WEBSOCKET_TIMEOUT} s, group_expiry {GROUP_EXPIRY} s: the killed worker's "
+        f"{len(expired)} channels left their group {expired[0]:.2f}–{expired[-1]:.2f} s after they joined; "
+        f"the {len(discarded)} live ones were closed by daphne and discarded after "
+        f"{discarded[0]:.2f}–{discarded[-1]:.2f} s; {chat.summary()['sessions']} sessions, "
+        f"missed {chat.missed()}, duplicates {chat.duplicates()}"
     )
     await forget_group(redis_url, room)
 

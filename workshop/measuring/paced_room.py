@@ -27,6 +27,7 @@ from typing import Any
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
 from workshop.running.clients import ChatClient, ServesRooms
+from workshop.running.groups import group_members, process_of, wait_for_group_size
 from workshop.running.waiting import eventually
 
 RECONNECT_DELAY = 0.1  # between attempts while no worker takes the socket (nginx answers 502)
@@ -101,6 +102,30 @@ class PacedRoom:
                 await asyncio.sleep(self.interval)
         except ConnectionClosed:
             pass
+
+    async def reconnect(self, member: str, timeout: float = 10.0) -> None:
+        """Close the member's socket from its side; return once it is in the room on a new one."""
+        sessions = len(self.sessions_of(member))
+        await self._clients[member].websocket.close()
+        await eventually(
+            lambda: len(self.sessions_of(member)) > sessions, timeout=timeout, what=f"{member} joined again"
+        )
+
+    async def until_spread(self, redis_url: str, processes: int = 2) -> None:
+        """Reconnect members one at a time until the room's group holds channels of `processes`
+        server processes: the kernel gives each connection to whichever worker accepts it first,
+        and now and then gives one worker all of them."""
+
+        async def spread() -> bool:
+            return len({process_of(name) for name in await group_members(redis_url, self.room)}) >= processes
+
+        for member in [None, *self.members]:
+            if member is not None:
+                await self.reconnect(member)
+            if await spread():
+                # A reconnected member's old channel is discarded as its socket closes: wait for it.
+                return await wait_for_group_size(redis_url, self.room, len(self.members))
+        raise AssertionError(f"all {len(self.members)} members landed on fewer than {processes} workers")
 
     def sessions_of(self, member: str) -> list[Session]:
         return [session for session in self.sessions if session.member == member]

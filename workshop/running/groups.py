@@ -10,6 +10,8 @@ server process share one queue, a sorted set named `<prefix><process part>` (for
 
 from __future__ import annotations
 
+from typing import cast
+
 import redis.asyncio as redis
 
 from workshop.protocol import group_name
@@ -27,6 +29,13 @@ async def group_members(redis_url: str, room: str) -> list[str]:
     """The channel names in the room's group, oldest member first (ZRANGE key 0 -1)."""
     async with redis.Redis.from_url(redis_url, decode_responses=True) as client:
         return [str(member) for member in await client.zrange(group_key(room), 0, -1)]
+
+
+async def group_join_times(redis_url: str, room: str) -> dict[str, float]:
+    """Each channel in the room's group with the Unix time it joined: the score group_expiry reads."""
+    async with redis.Redis.from_url(redis_url, decode_responses=True) as client:
+        scored = cast(list[tuple[str, float]], await client.zrange(group_key(room), 0, -1, withscores=True))
+    return {member: float(score) for member, score in scored}
 
 
 async def wait_for_group_size(redis_url: str, room: str, size: int, timeout: float = 10.0) -> None:

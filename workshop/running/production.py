@@ -26,7 +26,12 @@ from workshop.running.certificates import LocalCertificate, make_local_certifica
 from workshop.running.nginx import Nginx, start_nginx
 from workshop.running.ports import LOOPBACK, free_port
 from workshop.running.processes import child_environment
-from workshop.running.supervisor import DAPHNE_PING_SECONDS, Workers, start_workers
+from workshop.running.supervisor import (
+    DAPHNE_PING_SECONDS,
+    WEBSOCKET_TIMEOUT_SECONDS,
+    Workers,
+    start_workers,
+)
 from workshop.steps import Step
 
 PRODUCTION_SETTINGS = "deploy.settings"
@@ -125,13 +130,17 @@ def start_production(
     workers: int = 2,
     ping_seconds: int = DAPHNE_PING_SECONDS,
     read_timeout: str = READ_TIMEOUT,
+    websocket_timeout: int = WEBSOCKET_TIMEOUT_SECONDS,
+    group_expiry: int | None = None,
     application: str | None = None,
     echo: Callable[[str], None] | None = None,
 ) -> ProductionStack:
     """Certificate, collectstatic, supervisord with `workers` daphne processes, then nginx.
 
-    `ping_seconds` and `read_timeout` are daphne's keepalive and nginx's idle limit (a test
-    shortens both); `application` replaces deploy.asgi:application for a test's own wrapper.
+    `ping_seconds` and `read_timeout` are daphne's keepalive and nginx's idle limit;
+    `websocket_timeout` and `group_expiry` how long a socket and a group entry may live (a test
+    shortens them; None keeps deploy/settings.py's default); `application` replaces
+    deploy.asgi:application for a test's own wrapper.
     """
     folder = Path(tempfile.mkdtemp(prefix="workshop-production-"))
     project = project.folder if isinstance(project, Step) else Path(project)
@@ -140,10 +149,12 @@ def start_production(
         certificate = make_local_certificate(folder)
         nginx_port = free_port()
         environment = production_environment(folder, redis_url, nginx_port)
+        if group_expiry is not None:
+            environment["DJANGO_GROUP_EXPIRY_SECONDS"] = str(group_expiry)
         collect_static(project, environment)
         supervised = start_workers(
             project, folder, environment, count=workers, ping_seconds=ping_seconds,
-            application=application, echo=_prefixed(echo, "workers"),
+            websocket_timeout=websocket_timeout, application=application, echo=_prefixed(echo, "workers"),
         )  # fmt: skip
         started.append(supervised)
         values = {

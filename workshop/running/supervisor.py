@@ -25,6 +25,7 @@ CONFIG = REPO_ROOT / "deploy" / "supervisord.conf"
 PROGRAM = "chat"  # [fcgi-program:chat]; its workers are chat:chat_0, chat:chat_1, ...
 STARTUP_TIMEOUT = 30.0
 DAPHNE_PING_SECONDS = 20  # daphne's own default, stated: nginx's read timeout must stay above it
+WEBSOCKET_TIMEOUT_SECONDS = 86400  # daphne's own default: deploy/settings.py's group expiry is above it
 
 
 @dataclass
@@ -81,6 +82,7 @@ def start_workers(
     *,
     count: int = 2,
     ping_seconds: int = DAPHNE_PING_SECONDS,
+    websocket_timeout: int = WEBSOCKET_TIMEOUT_SECONDS,
     application: str | None = None,
     echo: Callable[[str], None] | None = None,
 ) -> Workers:
@@ -95,6 +97,7 @@ def start_workers(
         CHAT_BIND=f"{LOOPBACK}:{port}",
         CHAT_WORKERS=str(count),
         CHAT_PING_SECONDS=str(ping_seconds),
+        CHAT_WEBSOCKET_TIMEOUT=str(websocket_timeout),
         CHAT_RUN_DIR=str(folder),
         **django_environment,
     )
