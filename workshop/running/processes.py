@@ -58,7 +58,7 @@ class LoggedProcess:
             errors="replace",
             # Its own session: Ctrl-C reaches us, and we stop children in order.
             start_new_session=True,
-            preexec_fn=_die_with_parent,
+            preexec_fn=_prepare_child,
         )
         self._reader = threading.Thread(target=self._read_output, daemon=True)
         self._reader.start()
@@ -174,12 +174,18 @@ class LoggedProcess:
             self._process.wait()
 
 
-def _die_with_parent() -> None:
-    """On Linux, have the kernel send SIGTERM to the child if we die without cleaning up.
+def _prepare_child() -> None:
+    """In the child, before it runs: Ctrl-C restored, and death with its parent.
 
-    atexit covers a normal exit; this covers a killed test run or a restarted notebook kernel.
-    (It fires when the thread that started the child exits: we start them from main threads.)
+    A shell starts a background job (`cmd &`) with SIGINT ignored, and an ignored signal stays
+    ignored across exec: Python would then install no Ctrl-C handler at all. The child gets the
+    default back, so Ctrl-C (or a check sending SIGINT) means the same however we were started.
+
+    On Linux the kernel also sends the child SIGTERM if we die without cleaning up. atexit covers
+    a normal exit; this covers a killed test run or a restarted notebook kernel. (It fires when
+    the thread that started the child exits: we start them from main threads.)
     """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     if sys.platform == "linux":
         import ctypes
 
