@@ -12,11 +12,14 @@ Environment:
   DJANGO_STATIC_ROOT           where `collectstatic` puts the files nginx serves
   DJANGO_GROUP_EXPIRY_SECONDS  how long a channel may stay in a group (default: see below)
   REDIS_URL                    the channel layer's Redis, as in the steps
+  REDIS_HOSTS                  or Sentinel, or several shards (deploy/channel_layer_hosts.py)
 """
 
 import os
 
 from django.core.exceptions import ImproperlyConfigured
+
+from deploy.channel_layer_hosts import hosts_from_environment
 
 from mysite.settings import *  # noqa: F403  (the step's settings, all of them)
 
@@ -56,6 +59,11 @@ SILENCED_SYSTEM_CHECKS = [
     # HSTS preloading is a promise to browser vendors for a whole domain: decide it for your own.
     "security.W021",
 ]
+
+# One Redis (the step's REDIS_URL), or REDIS_HOSTS: a Sentinel-watched primary, or several shards.
+CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = hosts_from_environment(  # noqa: F405
+    CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]  # noqa: F405
+)
 
 # A worker that dies never discards its channels from their groups; the first group_send after
 # this many seconds since a channel joined removes it (channels_redis's group_expiry). A live member

@@ -4,6 +4,8 @@ workshop = NotebookWorkshop()
 server = workshop.start("02")                              # daphne on a free port
 other = workshop.start("02", settings="in_memory_layer")   # a variant, see workshop/variants/
 stack = workshop.start_production("03")                    # nginx, TLS, 2 workers (deploy/)
+sentinel = workshop.start_sentinel()                       # a primary, a replica, 3 sentinels
+on_it = workshop.start("03", redis_hosts=sentinel.hosts)   # its channel layer through them
 workshop.stop(other)
 workshop.close()                                           # also runs when the kernel exits
 """
@@ -20,6 +22,8 @@ from workshop.steps import find_step
 
 if TYPE_CHECKING:
     from workshop.running.production import ProductionStack
+    from workshop.running.sentinel import ReplicatedRedis
+    from workshop.running.shards import ShardedRedis
 
 
 class NotebookWorkshop:
@@ -39,9 +43,15 @@ class NotebookWorkshop:
             self._redis_url, self.redis_description = choice.url, choice.description
         return self._redis_url
 
-    def start(self, step: str, *, settings: str | None = None) -> StepServer:
-        """Start one daphne process of `step` ("02", say) and return once it listens."""
-        server = start_step_server(find_step(step), redis_url=self.redis_url, settings=settings)
+    def start(self, step: str, *, settings: str | None = None, redis_hosts: str | None = None) -> StepServer:
+        """Start one daphne process of `step` ("02", say) and return once it listens; its channel
+        layer on the workshop's Redis, or on `redis_hosts` (Sentinel, shards)."""
+        server = start_step_server(
+            find_step(step),
+            settings=settings,
+            redis_hosts=redis_hosts,
+            redis_url=None if redis_hosts else self.redis_url,
+        )
         self.servers.append(server)
         return server
 
@@ -52,6 +62,18 @@ class NotebookWorkshop:
         stack = start_production(find_step(step), redis_url=self.redis_url, workers=workers)
         self._resources.callback(stack.stop)
         return stack
+
+    def start_sentinel(self, names: tuple[str, ...] = ("chat",)) -> ReplicatedRedis:
+        """A primary and a replica per name, three sentinels watching (workshop/running/sentinel.py)."""
+        from workshop.running.sentinel import ReplicatedRedis
+
+        return self._resources.enter_context(ReplicatedRedis(names))
+
+    def start_shards(self, count: int) -> ShardedRedis:
+        """`count` independent Redis servers for a sharded channel layer (workshop/running/shards.py)."""
+        from workshop.running.shards import ShardedRedis
+
+        return self._resources.enter_context(ShardedRedis(count))
 
     def stop(self, server: StepServer) -> None:
         server.stop()

@@ -19,7 +19,7 @@ import json
 import statistics
 import time
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Sequence
 
 from workshop.running.clients import ChatClient, ServesRooms
 
@@ -134,12 +134,18 @@ class LoadRun:
 
 
 async def run_load(
-    server: ServesRooms, load: Load, *, room_prefix: str, drain_timeout: float = DRAIN_TIMEOUT
+    server: ServesRooms | Sequence[ServesRooms],
+    load: Load,
+    *,
+    room_prefix: str,
+    drain_timeout: float = DRAIN_TIMEOUT,
 ) -> LoadRun:
-    """Join every client, run the load, leave; rooms are named `<room_prefix>-<n>`."""
+    """Join every client, run the load, leave; rooms are named `<room_prefix>-<n>`. Given several
+    servers, each room's clients take them in turn."""
+    servers = list(server) if isinstance(server, Sequence) else [server]
     rooms = [f"{room_prefix}-{number}" for number in range(load.rooms)]
     members = [
-        Member(await ChatClient.join(server, room, f"c{index}"), room_number, index)
+        Member(await ChatClient.join(servers[index % len(servers)], room, f"c{index}"), room_number, index)
         for room_number, room in enumerate(rooms)
         for index in range(load.clients)
     ]

@@ -22,15 +22,16 @@ import collections
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
+from workshop.protocol import TRY_AGAIN_LATER
 from workshop.running.clients import ChatClient, ServesRooms
 from workshop.running.groups import group_members, process_of, wait_for_group_size
 from workshop.running.waiting import eventually
 
-RECONNECT_DELAY = 0.1  # between attempts while no worker takes the socket (nginx answers 502)
+RECONNECT_DELAY = 0.1  # between attempts while no server takes the socket, or Redis is away (4013)
 
 
 @dataclass
@@ -47,8 +48,17 @@ class Session:
 class PacedRoom:
     """Members of one room, each saying a numbered line every `interval` and reconnecting."""
 
-    def __init__(self, server: ServesRooms, room: str, members: list[str], *, interval: float = 0.15) -> None:
-        self.server, self.room, self.members, self.interval = server, room, members, interval
+    def __init__(
+        self,
+        server: ServesRooms | Sequence[ServesRooms],
+        room: str,
+        members: list[str],
+        *,
+        interval: float = 0.15,
+    ) -> None:
+        """`server`: one (behind nginx, say), or several that members take in turn, one each."""
+        self.servers = list(server) if isinstance(server, Sequence) else [server]
+        self.room, self.members, self.interval = room, members, interval
         self.sessions: list[Session] = []
         self.sent: collections.Counter[str] = collections.Counter()
         self.failed_attempts = 0
@@ -70,10 +80,13 @@ class PacedRoom:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await asyncio.gather(*(client.leave() for client in self._clients.values()), return_exceptions=True)
 
+    def server_of(self, member: str) -> ServesRooms:
+        return self.servers[self.members.index(member) % len(self.servers)]
+
     async def _member(self, name: str, joined: asyncio.Event) -> None:
         while True:
             try:
-                client = await ChatClient.join(self.server, self.room, name)
+                client = await ChatClient.join(self.server_of(name), self.room, name)
             except (OSError, WebSocketException, asyncio.TimeoutError):
                 self.failed_attempts += 1
                 await asyncio.sleep(RECONNECT_DELAY)
@@ -93,6 +106,8 @@ class PacedRoom:
             finally:
                 speaking.cancel()
             session.closed, session.close_code = time.monotonic(), client.websocket.close_code
+            if session.close_code == TRY_AGAIN_LATER:
+                await asyncio.sleep(RECONNECT_DELAY)  # as the page does, if sooner: Redis is away
 
     async def _speak(self, client: ChatClient, name: str) -> None:
         try:
@@ -171,6 +186,18 @@ class PacedRoom:
             )
 
         await eventually(everyone_heard_everyone, timeout=timeout, what="every member heard every other")
+
+    def heard_by_everyone_after(self, moment: float) -> float | None:
+        """Seconds from `moment` until one line had reached every member on sockets opened after
+        it: when everyone was cut off (Redis failed over), the moment the room chats again."""
+        reached: dict[tuple[str, int], dict[str, float]] = collections.defaultdict(dict)
+        for session in self.sessions:
+            if session.opened <= moment:
+                continue
+            for sender, number, at in session.received:
+                reached[(sender, number)].setdefault(session.member, at)
+        complete = [max(by.values()) for by in reached.values() if len(by) == len(self.members)]
+        return min(complete) - moment if complete else None
 
     def duplicates(self) -> int:
         """Lines a member received more than once, over all its sessions (must be 0)."""

@@ -48,7 +48,7 @@ class ProductionStack:
     certificate: LocalCertificate
     workers: Workers
     nginx: Nginx
-    redis_url: str
+    redis_url: str  # or a REDIS_HOSTS value: the toolkit's group helpers take either
 
     @property
     def url(self) -> str:
@@ -127,6 +127,7 @@ def start_production(
     project: Step | Path,
     *,
     redis_url: str,
+    redis_hosts: str | None = None,
     workers: int = 2,
     ping_seconds: int = DAPHNE_PING_SECONDS,
     read_timeout: str = READ_TIMEOUT,
@@ -140,7 +141,8 @@ def start_production(
     `ping_seconds` and `read_timeout` are daphne's keepalive and nginx's idle limit;
     `websocket_timeout` and `group_expiry` how long a socket and a group entry may live (a test
     shortens them; None keeps deploy/settings.py's default); `application` replaces
-    deploy.asgi:application for a test's own wrapper.
+    deploy.asgi:application for a test's own wrapper. `redis_hosts` (REDIS_HOSTS: Sentinel,
+    shards) replaces `redis_url` as the channel layer's Redis.
     """
     folder = Path(tempfile.mkdtemp(prefix="workshop-production-"))
     project = project.folder if isinstance(project, Step) else Path(project)
@@ -151,6 +153,8 @@ def start_production(
         environment = production_environment(folder, redis_url, nginx_port)
         if group_expiry is not None:
             environment["DJANGO_GROUP_EXPIRY_SECONDS"] = str(group_expiry)
+        if redis_hosts is not None:
+            environment["REDIS_HOSTS"] = redis_hosts
         collect_static(project, environment)
         supervised = start_workers(
             project, folder, environment, count=workers, ping_seconds=ping_seconds,
@@ -170,7 +174,7 @@ def start_production(
             running.stop()
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return ProductionStack(project, folder, certificate, supervised, nginx, redis_url)
+    return ProductionStack(project, folder, certificate, supervised, nginx, redis_hosts or redis_url)
 
 
 def _prefixed(echo: Callable[[str], None] | None, source: str) -> Callable[[str], None] | None:

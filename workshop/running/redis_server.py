@@ -18,13 +18,14 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from workshop.running.ports import LOOPBACK, free_port
 from workshop.running.processes import LoggedProcess, ProcessFailedToStart
 
 LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
 STARTUP_TIMEOUT = 15.0
+READY_LINE = r"Ready to accept connections"
 
 
 def _packaged_binary(package: str, pattern: str) -> Path | None:
@@ -67,12 +68,16 @@ def redis_answers_ping(url: str, timeout: float = 1.0) -> bool:
 class EmbeddedRedis:
     """A real Redis-compatible server on a loopback port, with persistence off, for as long as we need it."""
 
-    def __init__(self, binary: Path | None = None, port: int | None = None) -> None:
+    def __init__(
+        self, binary: Path | None = None, port: int | None = None, options: Sequence[str] = ()
+    ) -> None:
+        """`options` are more server arguments: `--replicaof HOST PORT` makes a replica, say."""
         found = binary or find_server_binary()
         if found is None:
             raise FileNotFoundError(NO_SERVER_HELP)
         self.binary = found
         self.port = port
+        self.options = list(options)
         self._process: LoggedProcess | None = None
         self._data_dir: str | None = None
 
@@ -116,10 +121,11 @@ class EmbeddedRedis:
             "--appendonly", "no",
             "--dir", self._data_dir,
             "--daemonize", "no",
+            *self.options,
         ]  # fmt: skip
         process = LoggedProcess(command)
         try:
-            process.wait_for_line(r"Ready to accept connections", timeout=STARTUP_TIMEOUT)
+            process.wait_for_line(READY_LINE, timeout=STARTUP_TIMEOUT)
         except ProcessFailedToStart:
             process.stop()
             raise

@@ -21,6 +21,7 @@ LISTENING_LINE = r"Listening on TCP address [\d.]+:(\d+)"
 # What daphne serves; `make check ASGI=module:app` points the checks at a project laid out otherwise.
 ASGI_APPLICATION = os.environ.get("WORKSHOP_ASGI_APPLICATION", "mysite.asgi:application")
 VARIANTS_PACKAGE = "workshop.variants"
+HOSTS_VARIANT = "redis_hosts"  # the step's settings with the channel layer's hosts from REDIS_HOSTS
 # daphne's own cap on one incoming WebSocket message, set rather than left to its default (1 MiB);
 # daphne refuses anything larger by dropping that socket.
 DAPHNE_OPTIONS = (
@@ -104,6 +105,7 @@ def start_step_server(
     project: Step | Path,
     *,
     redis_url: str | None = None,
+    redis_hosts: str | None = None,
     port: int = 0,
     settings: str | None = None,
     echo: Callable[[str], None] | None = None,
@@ -114,11 +116,16 @@ def start_step_server(
 
     Port 0 lets the OS pick a free port; daphne prints the one it got, which is also our
     readiness signal ("Listening on TCP address 127.0.0.1:PORT"). `settings` names a module
-    of workshop/variants/ to use instead of the step's own mysite.settings;
+    of workshop/variants/ to use instead of the step's own mysite.settings; `redis_hosts` swaps
+    the channel layer's hosts for REDIS_HOSTS (Sentinel or shards, deploy/channel_layer_hosts.py);
     `daphne_options` are added to DAPHNE_OPTIONS (a short --ping-timeout, say); `application`
     may name another ASGI application (workshop.variants.tuned_consumer:application, say).
     """
+    if redis_hosts is not None:
+        settings = settings or HOSTS_VARIANT
     folder, env = _project_folder(project), _server_environment(redis_url, settings)
+    if redis_hosts is not None:
+        env["REDIS_HOSTS"] = redis_hosts
     command = python_command(
         "-m",
         "daphne",

@@ -1,0 +1,53 @@
+"""The channel layer's Redis, read from the environment: one server, Sentinel, or several shards.
+
+REDIS_HOSTS holds one entry per shard, separated by spaces. channels_redis hashes each group
+name and each server process's queue name onto one of them, so every process must be given the
+same list in the same order, and changing it moves keys (docs/scaling-redis.md). An entry is
+
+  redis://HOST:PORT/DB                           one Redis server (rediss:// for TLS)
+  sentinel://HOST:PORT,HOST:PORT,.../NAME[/DB]   the primary that these sentinels call NAME
+
+Without REDIS_HOSTS, the step's own host stands (REDIS_URL, as `make run` uses it).
+"""
+
+import os
+from urllib.parse import urlsplit
+
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+
+# Asking a sentinel where the primary is must be quick. redis-py's defaults for a sentinel client
+# are a 5 s timeout and retries with backoff, before it asks the next sentinel: seconds lost
+# to one dead sentinel. Here one try each, one second at most; the other sentinels answer.
+SENTINEL_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1, "retry": Retry(NoBackoff(), 0)}
+
+
+def hosts_from_environment(step_host: dict) -> list[dict]:
+    """The `hosts` of CHANNEL_LAYERS: REDIS_HOSTS's entries, each with the step's host options
+    (timeouts, retries, pool size), or the step's own host when REDIS_HOSTS is not set."""
+    value = os.environ.get("REDIS_HOSTS", "").strip()
+    if not value:
+        return [step_host]
+    options = {key: option for key, option in step_host.items() if key != "address"}
+    return [{**options, **_host(entry)} for entry in value.split()]
+
+
+def _host(entry: str) -> dict:
+    parts = urlsplit(entry)
+    if parts.scheme in ("redis", "rediss"):
+        return {"address": entry}
+    if parts.scheme != "sentinel":
+        raise ValueError(f"REDIS_HOSTS: {entry!r} is neither redis://... nor sentinel://...")
+    name, _, db = parts.path.strip("/").partition("/")
+    if not name or not parts.netloc:
+        raise ValueError(f"REDIS_HOSTS: {entry!r} needs sentinel://HOST:PORT,.../NAME")
+    sentinels = []
+    for address in parts.netloc.split(","):
+        host, _, port = address.rpartition(":")
+        sentinels.append((host.strip("[]"), int(port)))  # [::1]:26379 is the IPv6 host ::1
+    return {
+        "sentinels": sentinels,
+        "master_name": name,
+        "db": int(db or 0),
+        "sentinel_kwargs": SENTINEL_OPTIONS,
+    }
