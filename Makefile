@@ -11,7 +11,7 @@ ARGS ?=
 OLDEST_PYTHON := $(shell sed -n 's/^requires-python = ">=\([0-9.]*\)"/\1/p' pyproject.toml)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run production test test-all check exercise status diff diffs soak bench profile lab strip-notebooks doctor lint lock clean
+.PHONY: help setup run production test test-all check exercise status diff diffs soak failover bench profile lab strip-notebooks doctor lint lock clean
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -38,8 +38,8 @@ setup: $(DEV) ## create .venv and install every layer from the locks (the other 
 run: $(SERVE) ## serve a step (STEP=NN, default the last) with Redis until Ctrl-C
 	@$(PY) -m workshop run $(if $(STEP),--step $(STEP))
 
-production: $(SERVE) ## serve a step as in production (deploy/): nginx with TLS, WORKERS=N daphne processes (default 2) under supervisor, Redis; until Ctrl-C
-	@$(PY) -m workshop production $(if $(STEP),--step $(STEP)) $(if $(WORKERS),--workers $(WORKERS))
+production: $(SERVE) ## serve a step as in production (deploy/): nginx with TLS, WORKERS=N daphne processes (default 2) under supervisor, Redis (REDIS=sentinel or shards:N); until Ctrl-C
+	@$(PY) -m workshop production $(if $(STEP),--step $(STEP)) $(if $(WORKERS),--workers $(WORKERS)) $(if $(REDIS),--redis $(REDIS))
 
 test: $(DEV) ## run every check: all steps, real daphne, real Redis
 	$(PY) -m pytest $(ARGS)
@@ -64,6 +64,9 @@ diffs: $(SERVE) ## rewrite diffs/*.patch after changing a step on purpose (a che
 
 soak: $(DEV) ## longer loads on the steps with rooms (200,000 deliveries each), printing figures; about 5 minutes
 	@$(PY) -m workshop soak
+
+failover: $(DEV) ## kill a Sentinel-watched Redis primary under a chatting room RUNS times (default 10), printing how long the chat was down
+	@$(PY) -m workshop failover $(if $(RUNS),--runs $(RUNS))
 
 bench: $(DEV) ## throughput and latency of every step beside a plain-websockets baseline (BENCH=quick: under a minute)
 	@$(PY) -m workshop bench $(if $(filter quick,$(BENCH)),--quick)

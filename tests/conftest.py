@@ -2,6 +2,7 @@
 
 tests/checks/     a step's behaviour: what `make check` runs, on a snapshot or a learner's copy
 tests/production/ the stack of deploy/: nginx, supervisord, daphne workers (`-m production`)
+tests/scaling_redis/ Redis in several pieces: Sentinel failover, shards (`-m scaling`)
 tests/materials/  the teaching materials hold together: manifest, lessons, notebooks, docs
 tests/toolkit/    the toolkit's own tests: Redis, servers, learner mode, locks, reports
 """

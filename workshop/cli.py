@@ -1,4 +1,4 @@
-"""The commands behind the Makefile: `python -m workshop run|production|check|exercise|status|diff|diffs|soak|bench|profile|lab|strip-notebooks|doctor`.
+"""The commands behind the Makefile: `python -m workshop run|production|check|exercise|status|diff|diffs|soak|failover|bench|profile|lab|strip-notebooks|doctor`.
 
 Only the standard library is imported up front, so `doctor` works before the venv exists.
 """
@@ -6,10 +6,12 @@ Only the standard library is imported up front, so `doctor` works before the ven
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import subprocess
 import sys
 from types import FrameType
+from typing import Iterator
 
 from workshop.paths import CHECKS_DIR, REPO_ROOT
 from workshop.steps import all_steps, find_step, last_step
@@ -62,12 +64,35 @@ def run(step_name: str | None, port: int | None) -> int:
         return 1
 
 
-def production(step_name: str | None, workers: int) -> int:
+@contextlib.contextmanager
+def _production_redis(layout: str) -> Iterator[tuple[str, str, str | None]]:
+    """Redis for `make production REDIS=...`: its description, a URL, and REDIS_HOSTS if several.
+
+    one: as `make run` finds it; sentinel: a primary, a replica and three sentinels; shards:N:
+    N servers (workshop/running/sentinel.py, shards.py), all embedded and stopped on exit."""
+    from workshop.running.redis_server import workshop_redis
+    from workshop.running.sentinel import ReplicatedRedis
+    from workshop.running.shards import ShardedRedis
+
+    if layout == "one":
+        with workshop_redis(use_local=True) as redis:
+            yield redis.description, redis.url, None
+    elif layout == "sentinel":
+        with ReplicatedRedis(["chat"]) as replicated:
+            primary = replicated.primary("chat").url
+            yield f"Sentinel: primary {primary}, a replica, three sentinels", primary, replicated.hosts
+    elif layout.startswith("shards:") and layout[len("shards:") :].isdigit():
+        with ShardedRedis(int(layout[len("shards:") :])) as shards:
+            yield f"{len(shards.servers)} shards", shards.servers[0].url, shards.hosts
+    else:
+        raise LookupError(f"REDIS={layout!r}: choose one, sentinel or shards:N (docs/scaling-redis.md).")
+
+
+def production(step_name: str | None, workers: int, redis_layout: str = "one") -> int:
     """Serve one step the production way (deploy/): nginx with TLS, `workers` daphne processes under
-    supervisor, Redis; until Ctrl-C, then stop them all."""
+    supervisor, Redis (one, Sentinel or shards); until Ctrl-C, then stop them all."""
     from workshop.running.nginx import NGINX_HELP, find_nginx
     from workshop.running.production import start_production
-    from workshop.running.redis_server import workshop_redis
 
     if find_nginx() is None:
         print(NGINX_HELP, file=sys.stderr)
@@ -75,11 +100,14 @@ def production(step_name: str | None, workers: int) -> int:
     step = find_step(step_name) if step_name else last_step()
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
-        with workshop_redis(use_local=True) as redis:
-            print(f"Redis: {redis.description}", flush=True)
+        with _production_redis(redis_layout) as (description, redis_url, redis_hosts):
+            print(
+                f"Redis: {description}" + (f"\nREDIS_HOSTS={redis_hosts}" if redis_hosts else ""), flush=True
+            )
             with start_production(
-                step, redis_url=redis.url, workers=workers, echo=lambda line: print(line, flush=True)
-            ) as stack:
+                step, redis_url=redis_url, redis_hosts=redis_hosts, workers=workers,
+                echo=lambda line: print(line, flush=True),
+            ) as stack:  # fmt: skip
                 print(
                     f"\n  Step {step.name} is serving at {stack.url}/chat/ through nginx (TLS) and "
                     f"{workers} daphne workers: {', '.join(stack.workers.pids())}.\n"
@@ -143,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     production_parser.add_argument("--step", help="default: the last step")
     production_parser.add_argument("--workers", type=int, default=2, help="daphne processes (default 2)")
+    production_parser.add_argument("--redis", default="one", help="one (default), sentinel, or shards:N")
     check_parser = commands.add_parser("check", help="run one step's checks")
     check_parser.add_argument("--step", help="default: the last step")
     check_parser.add_argument(
@@ -160,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     diff_parser.add_argument("--to", dest="to_step", help="default: the last step")
     commands.add_parser("diffs", help="rewrite diffs/*.patch from the steps")
     commands.add_parser("soak", help="bigger loads on steps 02 and 03, printing figures")
+    failover_parser = commands.add_parser("failover", help="Sentinel failovers under a chatting room, timed")
+    failover_parser.add_argument("--runs", type=int, default=10)
     bench_parser = commands.add_parser("bench", help="throughput and latency of every step beside a baseline")
     bench_parser.add_argument("--quick", action="store_true", help="two small loads, under a minute")
     commands.add_parser("profile", help="where step 03 spends its time per delivery (py-spy)")
@@ -172,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             return run(args.step, args.port)
         if args.command == "production":
-            return production(args.step, args.workers)
+            return production(args.step, args.workers, args.redis)
         if args.command == "check":
             return check(args.step or last_step().name, args.fast, extra, args.project)
         if args.command in ("exercise", "status"):
@@ -201,6 +232,10 @@ def main(argv: list[str] | None = None) -> int:
             from workshop.measuring.soak import soak
 
             return soak()
+        if args.command == "failover":
+            from workshop.measuring.failover import failover
+
+            return failover(args.runs)
         if args.command in ("lab", "strip-notebooks"):
             from workshop.learning.notebooks import open_lab, strip_all
 

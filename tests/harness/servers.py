@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
 
 from workshop.running.redis_server import EmbeddedRedis, workshop_redis
+from workshop.running.shards import ShardedRedis
 from workshop.running.step_server import StepServer, start_step_server
+
+# WORKSHOP_REDIS_SHARDS=N runs the checks on a channel layer sharded over N embedded servers
+# (tests/scaling_redis/ runs the room checks so). `redis_url` is then a REDIS_HOSTS value, which
+# the toolkit's group helpers and servers take as well as a URL.
+SHARDS = int(os.environ.get("WORKSHOP_REDIS_SHARDS", "1"))
 
 
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     """REDIS_URL when set, else an embedded server started for this run (never 127.0.0.1:6379)."""
+    if SHARDS > 1:
+        with ShardedRedis(SHARDS) as shards:
+            yield shards.hosts
+        return
     with workshop_redis(use_local=False) as redis:
         yield redis.url
+
+
+def channel_layer_of(redis_url: str) -> dict[str, str]:
+    """start_step_server's options for `redis_url`: one Redis, or several (REDIS_HOSTS)."""
+    return {"redis_hosts": redis_url} if len(redis_url.split()) > 1 else {"redis_url": redis_url}
 
 
 @pytest.fixture
@@ -36,7 +52,7 @@ def shared_servers(redis_url: str) -> Iterator[Callable[[Path], StepServer]]:
 
     def server_for(project: Path) -> StepServer:
         if project not in SHARED_SERVERS:
-            SHARED_SERVERS[project] = start_step_server(project, redis_url=redis_url)
+            SHARED_SERVERS[project] = start_step_server(project, **channel_layer_of(redis_url))
         return SHARED_SERVERS[project]
 
     yield server_for
@@ -62,7 +78,7 @@ def fresh_server(redis_url: str) -> Iterator[Callable[..., StepServer]]:
 
     def start(project: Path, **options: Any) -> StepServer:
         """`options` go to start_step_server: settings="default_capacity", another redis_url, ..."""
-        started.append(start_step_server(project, **{"redis_url": redis_url, **options}))
+        started.append(start_step_server(project, **{**channel_layer_of(redis_url), **options}))
         return started[-1]
 
     yield start

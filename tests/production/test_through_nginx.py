@@ -15,7 +15,9 @@ from harness.pages import log_of, screenshot, send, wait_for_line
 from websockets.asyncio.client import connect
 
 from workshop.running.clients import ChatClient
-from workshop.running.groups import group_members, process_of
+from workshop.running.groups import group_members, process_of, wait_for_group_size
+from workshop.running.sentinel import ReplicatedRedis
+from workshop.running.shards import ShardedRedis
 
 pytestmark = [pytest.mark.live, pytest.mark.production]
 
@@ -51,6 +53,22 @@ async def test_clients_through_nginx_land_on_several_workers_and_one_room_spans_
             assert await member.received_before_sync() == [], f"{member.name} got more than once"
     finally:
         await asyncio.gather(*(member.leave() for member in members))
+
+
+@pytest.mark.parametrize("layout", ["sentinel", "shards"])
+async def test_the_stack_serves_a_room_on_a_sentinel_watched_or_sharded_redis(layout, own_stack, unique_room):
+    """make production REDIS=sentinel or REDIS=shards:2: the workers' channel layer from REDIS_HOSTS."""
+    with ReplicatedRedis(["chat"]) if layout == "sentinel" else ShardedRedis(2) as redis:
+        stack = own_stack(redis_hosts=redis.hosts)
+        room = unique_room(layout)
+        async with (
+            await ChatClient.join(stack, room, "ann") as ann,
+            await ChatClient.join(stack, room, "bob") as bob,
+        ):
+            assert len(await group_members(redis.hosts, room)) == 2  # the group is where the hosts say
+            await ann.say(f"over {layout}")
+            assert [await ann.next_message(), await bob.next_message()] == [f"over {layout}"] * 2
+        await wait_for_group_size(redis.hosts, room, 0)
 
 
 async def test_the_consumer_sees_the_clients_own_address_and_wss(own_stack):

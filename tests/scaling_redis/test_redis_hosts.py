@@ -1,0 +1,37 @@
+"""REDIS_HOSTS, as deploy/settings.py reads it: one Redis, Sentinel, shards, each with the step's options."""
+
+import pytest
+
+from deploy.channel_layer_hosts import SENTINEL_OPTIONS, hosts_from_environment
+
+pytestmark = pytest.mark.scaling
+
+STEP_HOST = {"address": "redis://127.0.0.1:6379/0", "socket_timeout": 10, "max_connections": 1000}
+
+
+def test_without_redis_hosts_the_steps_own_host_stands(monkeypatch):
+    monkeypatch.delenv("REDIS_HOSTS", raising=False)
+    assert hosts_from_environment(STEP_HOST) == [STEP_HOST]
+
+
+def test_shards_and_sentinels_mix_and_each_keeps_the_steps_options(monkeypatch):
+    monkeypatch.setenv(
+        "REDIS_HOSTS", "redis://10.0.0.1:6379/2  sentinel://10.0.0.5:26379,[::1]:26380/chat-b/3"
+    )
+    plain, watched = hosts_from_environment(STEP_HOST)
+    assert plain == {"address": "redis://10.0.0.1:6379/2", "socket_timeout": 10, "max_connections": 1000}
+    assert watched == {
+        "sentinels": [("10.0.0.5", 26379), ("::1", 26380)],
+        "master_name": "chat-b",
+        "db": 3,
+        "sentinel_kwargs": SENTINEL_OPTIONS,
+        "socket_timeout": 10,  # the data connections wait on BZPOPMIN as the step's do
+        "max_connections": 1000,
+    }
+
+
+@pytest.mark.parametrize("value", ["http://10.0.0.1:6379", "sentinel://10.0.0.5:26379", "sentinel:///chat"])
+def test_an_entry_that_is_not_a_host_is_refused_with_the_format(monkeypatch, value):
+    monkeypatch.setenv("REDIS_HOSTS", value)
+    with pytest.raises(ValueError, match="REDIS_HOSTS"):
+        hosts_from_environment(STEP_HOST)
