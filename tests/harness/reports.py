@@ -2,30 +2,79 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
 
+from workshop.learning.hints import DID_NOT_START
 from workshop.running.processes import ProcessFailedToStart
 
 HINTS: list[tuple[str, str]] = []
 FIGURES: list[str] = []
+# For `make check` (--learner-report FILE): each failed check, what it did, what it saw, its hint.
+FAILED: list[dict[str, str]] = []
+OUTCOMES_BY_CHECK: dict[str, str] = {}
+SEVERITY = ["passed", "skipped", "failed"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("workshop").addoption(
+        "--learner-report", help="write the failed checks, one record each, to this JSON file (make check)"
+    )
+
+
+def _what_it_did(item: pytest.Item) -> str:
+    """The check's name, which is written as the behaviour it specifies."""
+    return item.name.split("[")[0].removeprefix("test_").replace("_", " ")
+
+
+def _what_it_saw(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
+    """One line: the assertion's own words, or for a server that did not start, its error line."""
+    text = str(excinfo.value).strip()
+    if excinfo.errisinstance(ProcessFailedToStart):
+        lines = text.splitlines()
+        errors = [n for n, line in enumerate(lines) if re.match(r"\s*\w*(Error|Exception)\b", line)]
+        if errors:
+            # Python's last error line, with the file and line it names ("File ..., line 3").
+            where = [line.strip() for line in lines[: errors[-1]] if line.strip().startswith('File "')]
+            text = (f"{where[-1]}: " if where else "") + lines[errors[-1]].strip()
+    first = text.splitlines()[0] if text else excinfo.typename
+    return first if len(first) <= 200 else first[:197] + "..."
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
     """A failed check says, in one line of plain words, what to look at (its `hint` marker)."""
     report = yield
+    outcome = "failed" if report.failed else "skipped" if report.skipped else "passed"
+    if report.when == "call" or outcome != "passed":
+        # A check's outcome is its worst phase's: a failed teardown fails a passed call.
+        worst = max(OUTCOMES_BY_CHECK.get(item.nodeid, "passed"), outcome, key=SEVERITY.index)
+        OUTCOMES_BY_CHECK[item.nodeid] = worst
     if report.failed:
         marker = item.get_closest_marker("hint")
+        hint = marker.args[0] if marker is not None else ""
         if call.excinfo is not None and call.excinfo.errisinstance(ProcessFailedToStart):
+            hint = DID_NOT_START
             HINTS.append(
                 (item.name, "the project did not start: read the server output above and fix what it says.")
             )
         elif marker is not None:
-            HINTS.append((item.name, marker.args[0]))
-            report.sections.append(("Hint", marker.args[0]))
+            HINTS.append((item.name, hint))
+            report.sections.append(("Hint", hint))
+        saw = _what_it_saw(call.excinfo) if call.excinfo is not None else "it failed"
+        FAILED.append({"check": item.name, "did": _what_it_did(item), "saw": saw, "hint": hint})
     return report
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    path = session.config.getoption("learner_report", None)
+    if path:
+        counts = {outcome: list(OUTCOMES_BY_CHECK.values()).count(outcome) for outcome in SEVERITY}
+        Path(path).write_text(json.dumps({"failed": FAILED, "outcomes": counts}, indent=1))
 
 
 @pytest.fixture

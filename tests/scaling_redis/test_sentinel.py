@@ -65,7 +65,12 @@ async def test_a_room_on_two_servers_chats_again_soon_after_the_primary_dies(
     assert {s.close_code for s in cut_off} == {TRY_AGAIN_LATER}
     assert resumed is not None and resumed < RESUMES_WITHIN, f"resumed after {resumed}"
     assert summary["duplicates"] == 0
-    assert closed_since_return == [], "a client noticed the old primary coming back"
+    assert closed_since_return == [], (
+        "a client noticed the old primary coming back: "
+        + str([(s.member, s.close_code) for s in chat.sessions if s.closed and s.closed >= returned_at])
+        + "\n"
+        + "\n".join(line for server in servers for line in server.trouble[-6:])
+    )
     assert strangers == [], f"a server process still talks to the old primary: {strangers}"
     for server in servers:
         assert not server.crashes, "\n".join(server.crashes)

@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+from workshop.learning.hints import NO_CHANNEL_LAYER, NO_GROUP_ADD
 from workshop.paths import REPO_ROOT
 from workshop.steps import all_suites, find_step
 
@@ -62,8 +63,12 @@ def test_the_untouched_copy_fails_with_a_hint_and_the_finished_one_passes(learne
     learner("exercise", "--step", "02")
     unfinished = learner("check", "--step", "02", "--fast")
     assert unfinished.returncode == 1
-    assert "What to look at" in unfinished.stdout
-    assert "does receive() call group_send" in unfinished.stdout
+    lines = unfinished.stdout.splitlines()
+    # The causes first, then one line per failing check; no traceback, and short.
+    first = lines.index("What to look at first:")
+    assert lines[first + 1 : first + 3] == [f"  - {NO_CHANNEL_LAYER}", f"  - {NO_GROUP_ADD}"]
+    assert any(line.startswith("  FAIL every member receives each message exactly once") for line in lines)
+    assert "Traceback" not in unfinished.stdout and len(lines) <= 40, unfinished.stdout
     assert "FAIL" in learner("status").stdout
 
     # The learner's change, as the snapshot makes it: the consumer and the channel layer.
@@ -81,8 +86,8 @@ def test_a_project_that_does_not_start_is_told_so_with_the_servers_output(learne
     (learner.work / "02_rooms" / "chat" / "consumers.py").write_text("class ChatConsumer(:\n")
     broken = learner("check", "--step", "02", "--fast")
     assert broken.returncode != 0
-    assert "the project did not start" in broken.stdout
-    assert "SyntaxError" in broken.stdout, "daphne's own output shows what is wrong"
+    assert "  - The project did not start: " in broken.stdout
+    assert 'consumers.py", line 1: SyntaxError' in broken.stdout, "daphne's own error says what is wrong"
 
 
 def test_every_learner_check_has_a_hint():

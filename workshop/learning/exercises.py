@@ -15,9 +15,12 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+from workshop.learning.first_causes import first_causes
+from workshop.learning.hints import DID_NOT_START
 from workshop.paths import REPO_ROOT, WORK_DIR
 from workshop.steps import Step, all_steps, find_step, suite
 
@@ -55,7 +58,12 @@ def create_exercise(step_name: str, force: bool) -> int:
 
 
 def check_project(step_name: str, project: str | None, fast: bool, extra: list[str]) -> int | None:
-    """Run the step's checks against `project`, or the learner's work copy; None: neither, check the snapshot."""
+    """Run the step's checks against `project`, or the learner's work copy; None: neither, check the snapshot.
+
+    A learner reads a compact account first: the cause the code itself shows (no channel layer,
+    say), then one line per failing check: what it did, what it saw, the hint. pytest's own
+    output, tracebacks included, only with -v (`make check STEP=02 ARGS=-v`).
+    """
     step = find_step(step_name)
     folder = Path(project).resolve() if project else work_copy(step)
     if not folder.exists():
@@ -63,17 +71,64 @@ def check_project(step_name: str, project: str | None, fast: bool, extra: list[s
             print(f"There is no project at {folder}.", file=sys.stderr)
             return 2
         return None
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly"]
-    for name in step.suites:
-        command += [*map(str, suite(name).checks), suite(name).option, str(folder)]
-    command += [*(["-m", "not slow"] if fast else []), *extra]
-    print(f"Checking {folder} with the step {step.number} checks.", flush=True)
-    # A finished step answers in milliseconds; an unfinished one should not make each check wait 10 s.
-    env = {**os.environ, "WORKSHOP_RECEIVE_TIMEOUT": os.environ.get("WORKSHOP_RECEIVE_TIMEOUT", "3")}
-    code = subprocess.call(command, cwd=REPO_ROOT, env=env)
+    verbose = any(argument in ("-v", "-vv", "--verbose") for argument in extra)
+    with tempfile.TemporaryDirectory(prefix="workshop-check-") as scratch:
+        report = Path(scratch) / "report.json"
+        command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly"]
+        for name in step.suites:
+            command += [*map(str, suite(name).checks), suite(name).option, str(folder)]
+        command += [*(["-m", "not slow"] if fast else []), "--learner-report", str(report), *extra]
+        if not verbose:
+            command += ["-q", "--tb=no", "-rN", "--no-header", "-p", "no:warnings"]
+        print(
+            f"Checking {_shown(folder)} with the step {step.number} checks ({', '.join(step.suites)}).",
+            flush=True,
+        )
+        # A finished step answers in milliseconds; an unfinished one should not make each check wait 10 s.
+        env = {**os.environ, "WORKSHOP_RECEIVE_TIMEOUT": os.environ.get("WORKSHOP_RECEIVE_TIMEOUT", "3")}
+        run = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=not verbose, text=True)
+        if not verbose and run.returncode not in (0, 1):  # pytest itself could not run: say why
+            print(run.stdout[-3000:] + run.stderr[-2000:])
+        print_account(json.loads(report.read_text()) if report.exists() else None, folder, step)
     if not project or folder == work_copy(step):
-        _record(step, code == 0)
-    return code
+        _record(step, run.returncode == 0)
+    return run.returncode
+
+
+def print_account(report: dict | None, folder: Path, step: Step) -> None:
+    """The causes first, then one line per failing check, then how to see more."""
+    if report is None:
+        return
+    failed = list({record["check"]: record for record in report["failed"]}.values())
+    outcomes = report["outcomes"]
+    causes = first_causes(folder, step)
+    did_not_start = [record for record in failed if record["hint"] == DID_NOT_START]
+    if did_not_start:
+        causes.insert(0, f"The project did not start: {did_not_start[0]['saw']}")
+    if causes:
+        print("\nWhat to look at first:")
+        for cause in causes:
+            print(f"  - {cause}")
+    others = [record for record in failed if record["hint"] != DID_NOT_START]
+    if did_not_start:
+        print(f"\n{len(did_not_start)} checks failed because the project did not start.")
+    if others:
+        print("\nWhat to look at, one line per failing check (what it did: what it saw):")
+        for record in others:
+            hint = "" if causes or not record["hint"] else f"  Hint: {record['hint']}"
+            print(f"  FAIL {record['did']}: {record['saw']}{hint}")
+    total = sum(outcomes.values())
+    if failed:
+        print(
+            f"\n{len(failed)} of {total} checks failed. Every traceback: make check STEP={step.number} ARGS=-v"
+        )
+    else:
+        skipped = f" ({outcomes.get('skipped', 0)} skipped)" if outcomes.get("skipped") else ""
+        print(f"\nAll {outcomes.get('passed', 0)} checks passed{skipped}.")
+
+
+def _shown(folder: Path) -> str:
+    return str(folder.relative_to(REPO_ROOT)) if folder.is_relative_to(REPO_ROOT) else str(folder)
 
 
 def _record(step: Step, passed: bool) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workshop.running.redis_server import workshop_redis
@@ -42,6 +43,10 @@ class NotebookWorkshop:
             choice = self._resources.enter_context(workshop_redis(use_local=False))
             self._redis_url, self.redis_description = choice.url, choice.description
         return self._redis_url
+
+    def step_folder(self, step: str) -> Path:
+        """Where `step` ("02", say) lives: its manage.py and mysite/."""
+        return find_step(step).folder
 
     def start(self, step: str, *, settings: str | None = None, redis_hosts: str | None = None) -> StepServer:
         """Start one daphne process of `step` ("02", say) and return once it listens; its channel

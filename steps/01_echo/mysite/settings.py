@@ -58,6 +58,9 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": BASE_DIR / "db.sqlite3",
+        # The official tutorial's part 4 asks for this: ChannelsLiveServerTestCase serves from
+        # another process, which cannot see an in-memory test database.
+        "TEST": {"NAME": BASE_DIR / "db_test.sqlite3"},
     }
 }
 

@@ -1,0 +1,33 @@
+"""The official Channels tutorial's own tests (part 4), as the workshop checks them, run its way.
+
+workshop/learning/tutorial_contract_tests.py goes into a copy of the project as chat/tests.py, and
+`python manage.py test chat.tests` runs it: ChannelsLiveServerTestCase with Selenium driving
+Debian's Chromium through chromium-driver. The page keeps the tutorial's element ids, and its log
+(a list) reads like the tutorial's textarea through `#chat-log`'s `value`.
+"""
+
+import pytest
+from harness.pages import missing
+
+from workshop.learning.tutorial_contract import (
+    CHROMEDRIVER_HELP,
+    failures_of,
+    find_chromedriver,
+    run_tutorial_contract,
+)
+from workshop.running.browser import CHROMIUM_HELP, find_chromium
+
+pytestmark = [pytest.mark.live, pytest.mark.browser]
+
+
+@pytest.mark.hint(
+    "the official tutorial's part 4 tests failed on this copy: the page needs its ids (room-name-input, chat-message-input) and #chat-log's value; the same-room test needs group_send"
+)
+def test_the_tutorials_part_4_tests_pass_run_its_way(rooms_project, redis_url, tmp_path):
+    if find_chromium() is None:
+        missing(CHROMIUM_HELP)
+    if find_chromedriver() is None:
+        missing(CHROMEDRIVER_HELP)
+    result = run_tutorial_contract(rooms_project, redis_url, tmp_path)
+    assert result.returncode == 0, f"{failures_of(result.stderr)}\n{result.stderr[-4000:]}"
+    assert "Ran 2 tests" in result.stderr and "OK" in result.stderr

@@ -1,0 +1,32 @@
+"""The tutorial-contract check can fail: on step 01 (an echo, no groups) its same-room test must.
+
+tests/checks/test_tutorial_contract.py runs it on the steps with rooms and expects a pass.
+"""
+
+import pytest
+from harness.pages import missing
+
+from workshop.learning.tutorial_contract import (
+    CHROMEDRIVER_HELP,
+    SAME_ROOM_TEST,
+    find_chromedriver,
+    run_tutorial_contract,
+)
+from workshop.running.browser import CHROMIUM_HELP, find_chromium
+from workshop.steps import all_steps
+
+pytestmark = [pytest.mark.live, pytest.mark.browser]
+
+AN_ECHO = next(step for step in all_steps() if "echo" in step.suites)
+
+
+def test_on_the_echo_step_the_same_room_test_fails_and_the_other_room_test_passes(redis_url, tmp_path):
+    if find_chromium() is None:
+        missing(CHROMIUM_HELP)
+    if find_chromedriver() is None:
+        missing(CHROMEDRIVER_HELP)
+    result = run_tutorial_contract(AN_ECHO.folder, redis_url, tmp_path)
+    assert result.returncode != 0
+    assert f"FAIL: {SAME_ROOM_TEST}" in result.stderr, result.stderr[-3000:]
+    assert "test_a_message_is_not_seen_in_another_room (chat.tests.TutorialContractTests" in result.stderr
+    assert "Ran 2 tests" in result.stderr and "failures=1)" in result.stderr

@@ -1,0 +1,55 @@
+"""What a learner's copy lacks before any check runs: the cause, said before its symptoms.
+
+Without a channel layer, or without group_add, every room check fails, and each check's own hint
+would point at a later symptom (the silence check at socket_timeout, say). These look at the code
+itself, so `make check` can say the cause first.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from workshop.learning.hints import NO_CHANNEL_LAYER, NO_GROUP_ADD
+from workshop.steps import Step
+
+
+def first_causes(project: Path, step: Step) -> list[str]:
+    """The missing pieces that make a step's checks fail whatever else is right, in plain words."""
+    causes = []
+    if "rooms" in step.suites:
+        if not _assigns(project / "mysite" / "settings.py", "CHANNEL_LAYERS"):
+            causes.append(NO_CHANNEL_LAYER)
+        if not _uses_attribute(project / "chat" / "consumers.py", "group_add"):
+            causes.append(NO_GROUP_ADD)
+    return causes
+
+
+def _tree(path: Path) -> ast.Module | None:
+    """The file's syntax tree; None when it is missing or does not parse (the checks say why)."""
+    try:
+        return ast.parse(path.read_text())
+    except (OSError, SyntaxError, ValueError):
+        return None
+
+
+def _assigns(path: Path, name: str) -> bool:
+    tree = _tree(path)
+    if tree is None:
+        return True  # not ours to judge: the project will not start, and the checks say so
+    return any(
+        isinstance(node, (ast.Assign, ast.AnnAssign))
+        and any(isinstance(target, ast.Name) and target.id == name for target in _targets(node))
+        for node in ast.walk(tree)
+    )
+
+
+def _targets(node: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
+    return list(node.targets) if isinstance(node, ast.Assign) else [node.target]
+
+
+def _uses_attribute(path: Path, attribute: str) -> bool:
+    tree = _tree(path)
+    if tree is None:
+        return True
+    return any(isinstance(node, ast.Attribute) and node.attr == attribute for node in ast.walk(tree))

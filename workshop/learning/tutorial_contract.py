@@ -1,0 +1,50 @@
+"""Runs the workshop's check of the official tutorial's part 4 contract the tutorial's way.
+
+The check (tutorial_contract_tests.py) goes into a copy of a project as `chat/tests.py`, and
+`python manage.py test chat.tests` runs it there: ChannelsLiveServerTestCase starts the project's
+own ASGI application in a daphne process, Selenium drives Debian's Chromium against it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from workshop.running.processes import child_environment
+
+CONTRACT = Path(__file__).with_name("tutorial_contract_tests.py")
+SAME_ROOM_TEST = "test_a_message_is_seen_by_everyone_in_the_same_room"
+CHROMEDRIVER_HELP = """\
+The tutorial's own tests drive Chromium through chromedriver, and none was found. Install your
+system's package (Debian/Ubuntu: sudo apt-get install chromium-driver), or point CHROMEDRIVER at
+one. `.ci/run` installs Debian's chromium-driver by itself."""
+
+
+def find_chromedriver() -> Path | None:
+    given = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver")
+    return Path(given) if given and Path(given).is_file() else None
+
+
+def failures_of(output: str) -> str:
+    """unittest's account, in one line: each failed test and the message it failed with."""
+    failed = re.findall(r"^(?:FAIL|ERROR): (\w+)", output, re.MULTILINE)
+    messages = re.findall(r"^\w+(?:\.\w+)*(?:Exception|Error): (?:Message: )?(.+)$", output, re.MULTILINE)
+    said = "; ".join(f"{name}: {message}" for name, message in zip(failed, messages)) or "; ".join(failed)
+    return said or (output.strip().splitlines() or ["no output"])[-1]
+
+
+def run_tutorial_contract(project: Path, redis_url: str, workdir: Path) -> subprocess.CompletedProcess[str]:
+    """Copy `project` into `workdir`, add the check as chat/tests.py, run `manage.py test chat.tests`."""
+    copy = workdir / project.name
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    shutil.copy(CONTRACT, copy / "chat" / "tests.py")
+    env = child_environment(REDIS_URL=redis_url)
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # the copy's own mysite.settings, as manage.py sets it
+    return subprocess.run(
+        [sys.executable, "manage.py", "test", "chat.tests", "--noinput", "-v", "2"],
+        cwd=copy, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
