@@ -91,10 +91,11 @@ async def test_groups_and_queues_spread_over_every_shard_and_every_room_chats(
         hosts = shards.hosts
         servers = await one_server_per_shard(fresh_server, hosts)
         rooms = [room for shard in range(count) for room in rooms_on(hosts, shard, ROOMS_PER_SHARD, "spread")]
-        members = {
-            room: [await ChatClient.join(server, room, f"on-{index}") for index, server in enumerate(servers)]
-            for room in rooms
-        }
+        members = {}  # (a loop: Python 3.10 allows no await in a nested comprehension)
+        for room in rooms:
+            members[room] = [
+                await ChatClient.join(server, room, f"on-{i}") for i, server in enumerate(servers)
+            ]
         try:
             # Every room has its group on some shard and a member whose queue is on each shard.
             for room in rooms:
@@ -147,10 +148,11 @@ async def test_when_one_shard_dies_exactly_the_rooms_that_need_it_fail_and_every
             for layout in layouts
             for shard in (0, 1)
         }
-        members = {
-            key: [await ChatClient.join(server, room, f"m{i}") for i, server in enumerate(layouts[key[0]])]
-            for key, room in rooms.items()
-        }
+        members = {}
+        for key, room in rooms.items():
+            members[key] = [
+                await ChatClient.join(server, room, f"m{i}") for i, server in enumerate(layouts[key[0]])
+            ]
         for room_members in members.values():
             await everyone_hears_everyone(room_members)
 

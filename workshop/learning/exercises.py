@@ -77,7 +77,12 @@ def check_project(step_name: str, project: str | None, fast: bool, extra: list[s
         command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly"]
         for name in step.suites:
             command += [*map(str, suite(name).checks), suite(name).option, str(folder)]
-        command += [*(["-m", "not slow"] if fast else []), "--learner-report", str(report), *extra]
+        command += [
+            *(["-m", "not (slow or browser)"] if fast else []),
+            "--learner-report",
+            str(report),
+            *extra,
+        ]
         if not verbose:
             command += ["-q", "--tb=no", "-rN", "--no-header", "-p", "no:warnings"]
         print(
