@@ -10,12 +10,10 @@ import pytest
 from harness.pages import missing
 
 from workshop.learning.tutorial_contract import (
-    CHROMEDRIVER_HELP,
     failures_of,
-    find_chromedriver,
     run_tutorial_contract,
 )
-from workshop.running.browser import CHROMIUM_HELP, find_chromium
+from workshop.running.browser import CHROMEDRIVER_HELP, CHROMIUM_HELP, find_chromedriver, find_chromium
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 

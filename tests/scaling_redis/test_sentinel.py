@@ -12,7 +12,7 @@ import pytest
 import redis
 
 from workshop.measuring.paced_room import PacedRoom
-from workshop.protocol import TRY_AGAIN_LATER
+from workshop.protocol import TRY_AGAIN_LATER, unique_room_name
 from workshop.running.groups import forget_group, group_members
 from workshop.running.waiting import eventually
 from workshop.steps import steps_with
@@ -29,7 +29,7 @@ async def test_a_room_on_two_servers_chats_again_soon_after_the_primary_dies(
 ):
     hosts = sentinel_redis.hosts
     servers = [fresh_server(step.folder, redis_hosts=hosts) for _ in range(2)]
-    room = f"failover-{step.number}-{time.monotonic_ns()}"
+    room = unique_room_name(f"failover-{step.number}")
     await asyncio.to_thread(sentinel_redis.wait_until_ready_for_a_fault, "chat")
     async with PacedRoom(servers, room, MEMBERS) as chat:
         await chat.until_everyone_heard_everyone()

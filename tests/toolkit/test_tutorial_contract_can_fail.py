@@ -7,12 +7,10 @@ import pytest
 from harness.pages import missing
 
 from workshop.learning.tutorial_contract import (
-    CHROMEDRIVER_HELP,
     SAME_ROOM_TEST,
-    find_chromedriver,
     run_tutorial_contract,
 )
-from workshop.running.browser import CHROMIUM_HELP, find_chromium
+from workshop.running.browser import CHROMEDRIVER_HELP, CHROMIUM_HELP, find_chromedriver, find_chromium
 from workshop.steps import all_steps
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]

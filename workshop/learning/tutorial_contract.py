@@ -7,7 +7,6 @@ own ASGI application in a daphne process, Selenium drives Debian's Chromium agai
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -18,15 +17,6 @@ from workshop.running.processes import child_environment
 
 CONTRACT = Path(__file__).with_name("tutorial_contract_tests.py")
 SAME_ROOM_TEST = "test_a_message_is_seen_by_everyone_in_the_same_room"
-CHROMEDRIVER_HELP = """\
-The tutorial's own tests drive Chromium through chromedriver, and none was found. Install your
-system's package (Debian/Ubuntu: sudo apt-get install chromium-driver), or point CHROMEDRIVER at
-one. `.ci/run` installs Debian's chromium-driver by itself."""
-
-
-def find_chromedriver() -> Path | None:
-    given = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver")
-    return Path(given) if given and Path(given).is_file() else None
 
 
 def failures_of(output: str) -> str:

@@ -42,6 +42,18 @@ def find_chromium() -> Path | None:
     return debian if debian.exists() else None
 
 
+CHROMEDRIVER_HELP = """\
+The tutorial's own tests drive Chromium through chromedriver, and none was found. Install your
+system's package (Debian/Ubuntu: sudo apt-get install chromium-driver), or point CHROMEDRIVER at
+one. `.ci/run` installs Debian's chromium-driver by itself."""
+
+
+def find_chromedriver() -> Path | None:
+    """CHROMEDRIVER when set, else chromedriver on PATH: the driver Selenium runs the tutorial's tests with."""
+    given = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver")
+    return Path(given) if given and Path(given).is_file() else None
+
+
 def browser_required() -> bool:
     """In CI (or when asked) a missing Chromium fails the run instead of skipping the page checks."""
     return bool(os.environ.get("CI")) or os.environ.get("WORKSHOP_REQUIRE_BROWSER") == "1"

@@ -28,6 +28,7 @@ import redis
 from workshop.running.ports import LOOPBACK, free_port
 from workshop.running.processes import LoggedProcess, ProcessFailedToStart
 from workshop.running.redis_server import NO_SERVER_HELP, EmbeddedRedis, find_server_binary
+from workshop.running.waiting import until
 
 SENTINELS = 3
 QUORUM = 2  # sentinels that must agree a primary is down before one of them fails it over
@@ -201,11 +202,11 @@ class ReplicatedRedis:
     def wait_until_settled(self, name: str, timeout: float = FAILOVER_TIMEOUT) -> None:
         """Wait until every sentinel sees `name`'s primary up, its replica up and in sync, and
         the other sentinels."""
-        deadline = time.monotonic() + timeout
-        while not all(_settled(port, name) for port in self.sentinel_ports):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the sentinels of {name} did not settle within {timeout:.0f} s")
-            time.sleep(0.05)  # polling the sentinels' own view at 20 Hz, not waiting a fixed time
+        until(
+            lambda: all(_settled(port, name) for port in self.sentinel_ports),
+            timeout=timeout,
+            what=f"the sentinels of {name} agree it is whole",
+        )
 
     def wait_until_ready_for_a_fault(self, name: str, timeout: float = FAILOVER_TIMEOUT) -> None:
         """Settled, and past the moment Sentinel would start a new failover of `name` (see
@@ -216,15 +217,13 @@ class ReplicatedRedis:
 
 def wait_until_replicating(server: EmbeddedRedis, timeout: float = STARTUP_TIMEOUT) -> None:
     """Wait until `server` is a replica whose link to its primary is up (INFO replication)."""
-    deadline = time.monotonic() + timeout
     with redis.Redis.from_url(server.url, decode_responses=True) as client:
-        while True:
+
+        def in_sync() -> bool:
             info = client.info("replication")
-            if info.get("role") == "slave" and info.get("master_link_status") == "up":
-                return
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{server.url} is not a replica in sync after {timeout:.0f} s: {info}")
-            time.sleep(0.05)  # polling a real signal (INFO) at 20 Hz, not waiting a fixed time
+            return info.get("role") == "slave" and info.get("master_link_status") == "up"
+
+        until(in_sync, timeout=timeout, what=f"{server.url} is a replica in sync")
 
 
 def _settled(sentinel_port: int, name: str) -> bool:

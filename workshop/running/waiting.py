@@ -22,3 +22,13 @@ async def eventually(check: Callable[[], Any], *, timeout: float, what: str) -> 
         if time.monotonic() > deadline:
             raise AssertionError(f"after {timeout:.0f} s, still not true: {what}")
         await asyncio.sleep(POLL_INTERVAL)
+
+
+def until(check: Callable[[], Any], *, timeout: float, what: str) -> Any:
+    """`eventually` for code outside an event loop (the toolkit's own start and stop)."""
+    deadline = time.monotonic() + timeout
+    while not (result := check()):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"after {timeout:.0f} s, still not true: {what}")
+        time.sleep(POLL_INTERVAL)
+    return result
