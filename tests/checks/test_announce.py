@@ -56,6 +56,7 @@ async def test_a_command_in_another_process_reaches_every_member_of_the_room_onc
 )
 def test_the_command_refuses_bad_input_in_plain_words(rooms_project, redis_url, room, message, says):
     result = announce(rooms_project, redis_url, room, message)
+    said = result.stderr.strip().splitlines()[-1:] or ["nothing"]
+    assert "Traceback" not in result.stderr, f"a traceback, not plain words; its last line: {said[0]}"
+    assert says in result.stderr, f"expected {says!r}, it said: {said[0]}"
     assert result.returncode == 1
-    assert says in result.stderr
-    assert "Traceback" not in result.stderr

@@ -61,7 +61,8 @@ async def test_member_who_left_is_removed_from_the_group_and_the_others_still_ch
     room = unique_room("lobby")
     alice, bob, carol = [await ChatClient.join(server, room, name) for name in ("alice", "bob", "carol")]
     try:
-        assert len(await group_members(redis_url, room)) == 3
+        members = await group_members(redis_url, room)
+        assert len(members) == 3, f"three joined, and the room's group in Redis holds {len(members)}"
         await carol.leave()
         # disconnect() runs group_discard after the close handshake; watch Redis for it.
         await wait_for_group_size(redis_url, room, 2)
@@ -113,11 +114,12 @@ async def test_three_clients_in_two_rooms_give_the_expected_delivery_matrix(serv
         for client in clients.values():
             await client.received_before_sync()
 
-        assert {name: client.messages for name, client in clients.items()} == {
+        heard = {name: client.messages for name, client in clients.items()}
+        assert heard == {
             "alice": ["from alice", "from bob"],
             "bob": ["from alice", "from bob"],
             "carol": ["from carol"],
-        }
+        }, f"who heard what: {heard}"
     finally:
         for client in clients.values():
             await client.leave()

@@ -66,7 +66,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             HINTS.append((item.name, hint))
             report.sections.append(("Hint", hint))
         saw = _what_it_saw(call.excinfo) if call.excinfo is not None else "it failed"
-        FAILED.append({"check": item.name, "did": _what_it_did(item), "saw": saw, "hint": hint})
+        if not any(record["check"] == item.name for record in FAILED):
+            # The first phase to fail says why; a teardown failing after it is its consequence.
+            FAILED.append({"check": item.name, "did": _what_it_did(item), "saw": saw, "hint": hint})
     return report
 
 

@@ -68,7 +68,7 @@ def shared_servers_never_crash() -> Iterator[None]:
     yield
     for project, server in SHARED_SERVERS.items():
         new = server.crashes[before.get(project, 0) :]
-        assert not new, f"the server for {project.name} logged a crash:\n" + "\n".join(new)
+        assert not new, f"the server for {project.name} logged a crash: {new[0].strip()}\n" + "\n".join(new)
 
 
 @pytest.fixture

@@ -80,8 +80,8 @@ def broken_copy(step, path, old, new, tmp_path):
     return copy
 
 
-def failed_with(check: str, copy, redis_url, tmp_path) -> dict[str, str]:
-    """Run one check on `copy` as `make check` does; the hint its failure was reported with."""
+def failed_with(check: str, copy, redis_url, tmp_path) -> dict[str, dict[str, str]]:
+    """Run one check on `copy` as `make check` does; its failure's record (did, saw, hint)."""
     file, name = check.split("::")
     suite = next(s for s in all_suites().values() if any(c.name == file for c in s.checks))
     report = tmp_path / "report.json"
@@ -92,16 +92,19 @@ def failed_with(check: str, copy, redis_url, tmp_path) -> dict[str, str]:
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     failed = json.loads(report.read_text())["failed"]
-    return {record["check"].split("[")[0]: record["hint"] for record in failed}
+    return {record["check"].split("[")[0]: record for record in failed}
 
 
 @pytest.mark.parametrize(
     "broken", [pytest.param(b, id=b.check.split("::")[1], marks=b.marks) for b in BREAKS]
 )
-def test_each_checks_hint_is_what_a_one_line_break_gets(broken, redis_url, tmp_path):
+def test_each_checks_hint_is_what_a_one_line_break_gets(broken, redis_url, tmp_path, report_figure):
     copy = broken_copy(broken.step, broken.path, broken.old, broken.new, tmp_path)
     name = broken.check.split("::")[1]
-    assert failed_with(broken.check, copy, redis_url, tmp_path).get(name) == hint_of(broken.check)
+    record = failed_with(broken.check, copy, redis_url, tmp_path).get(name)
+    assert record is not None, f"{broken.check} passed on the broken copy"
+    report_figure(f"make check printed: FAIL {record['did']}: {record['saw']}")
+    assert record["hint"] == hint_of(broken.check)
 
 
 def test_every_hint_has_its_break():
@@ -143,4 +146,6 @@ def test_a_project_that_does_not_start_says_so_with_its_error(redis_url, tmp_pat
         "02", "chat/consumers.py", "class ChatConsumer(WebsocketConsumer):", "class ChatConsumer(:", tmp_path
     )
     check = "test_rooms.py::test_member_of_another_room_receives_nothing"
-    assert failed_with(check, copy, redis_url, tmp_path).get(check.split("::")[1]) == DID_NOT_START
+    record = failed_with(check, copy, redis_url, tmp_path).get(check.split("::")[1])
+    assert record is not None and record["hint"] == DID_NOT_START, record
+    assert record["saw"].endswith("SyntaxError: invalid syntax"), record["saw"]

@@ -8,6 +8,7 @@ from harness.pages import missing
 
 from workshop.learning.tutorial_contract import (
     SAME_ROOM_TEST,
+    failures_of,
     run_tutorial_contract,
 )
 from workshop.running.browser import CHROMEDRIVER_HELP, CHROMIUM_HELP, find_chromedriver, find_chromium
@@ -28,3 +29,7 @@ def test_on_the_echo_step_the_same_room_test_fails_and_the_other_room_test_passe
     assert f"FAIL: {SAME_ROOM_TEST}" in result.stderr, result.stderr[-3000:]
     assert "test_a_message_is_not_seen_in_another_room (chat.tests.TutorialContractTests" in result.stderr
     assert "Ran 2 tests" in result.stderr and "failures=1)" in result.stderr
+    # What `make check` prints for it: the failure's own words, not the timeout it was raised from.
+    assert failures_of(result.stderr).startswith(
+        f"{SAME_ROOM_TEST}: the other window in the same room did not show it (the log: "
+    ), failures_of(result.stderr)

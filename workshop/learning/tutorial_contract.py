@@ -20,11 +20,20 @@ SAME_ROOM_TEST = "test_a_message_is_seen_by_everyone_in_the_same_room"
 
 
 def failures_of(output: str) -> str:
-    """unittest's account, in one line: each failed test and the message it failed with."""
-    failed = re.findall(r"^(?:FAIL|ERROR): (\w+)", output, re.MULTILINE)
-    messages = re.findall(r"^\w+(?:\.\w+)*(?:Exception|Error): (?:Message: )?(.+)$", output, re.MULTILINE)
-    said = "; ".join(f"{name}: {message}" for name, message in zip(failed, messages)) or "; ".join(failed)
-    return said or (output.strip().splitlines() or ["no output"])[-1]
+    """unittest's account, in one line: each failed test and the last message it failed with.
+
+    The last, because a failure raised while handling another (a wait that timed out, then
+    `self.fail`) prints the first exception, often with an empty message, before its own.
+    """
+    said = []
+    for report in re.split(r"^=+$", output, flags=re.MULTILINE):
+        failed = re.search(r"^(?:FAIL|ERROR): (\w+)", report, re.MULTILINE)
+        if failed:
+            messages = re.findall(
+                r"^\w+(?:\.\w+)*(?:Exception|Error): (?:Message: )?(.*\S.*)$", report, re.MULTILINE
+            )
+            said.append(f"{failed.group(1)}: {messages[-1].strip()}" if messages else failed.group(1))
+    return "; ".join(said) or (output.strip().splitlines() or ["no output"])[-1]
 
 
 def run_tutorial_contract(project: Path, redis_url: str, workdir: Path) -> subprocess.CompletedProcess[str]:
