@@ -13,6 +13,7 @@ import sys
 from types import FrameType
 from typing import Iterator
 
+from workshop.catalogue import say
 from workshop.paths import CHECKS_DIR, REPO_ROOT
 from workshop.steps import all_steps, find_step, last_step
 
@@ -140,7 +141,7 @@ def check(step_name: str, fast: bool, extra: list[str], project: str | None = No
     step = find_step(step_name)
     selection = step.marker + (" and not (slow or browser or floods)" if fast else "")
     command = [sys.executable, "-m", "pytest", str(CHECKS_DIR), "-m", selection, *extra]
-    print(f"Checking {step.name}: {' '.join(command[1:])}", flush=True)
+    print(say("check.snapshot", step=step.name, command=" ".join(command[1:])), flush=True)
     return subprocess.call(command, cwd=REPO_ROOT)
 
 
@@ -197,6 +198,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("doctor", help="say what is missing or wrong, in plain words")
     commands.add_parser("lab", help="open JupyterLab on notebooks/ with this project's kernel")
     commands.add_parser("strip-notebooks", help="remove outputs from notebooks/ before committing")
+    translations_parser = commands.add_parser(
+        "translations", help="which Japanese pages lag behind their English source; --done PATH stamps one"
+    )
+    translations_parser.add_argument(
+        "--done", action="append", default=[], help="a Japanese page brought up to date"
+    )
     args, extra = parser.parse_known_args(argv)
 
     try:
@@ -240,6 +247,10 @@ def main(argv: list[str] | None = None) -> int:
             from workshop.learning.notebooks import open_lab, strip_all
 
             return open_lab() if args.command == "lab" else strip_all()
+        if args.command == "translations":
+            from workshop.learning.translations import report
+
+            return report(args.done)
         from workshop.doctor import diagnose
 
         return diagnose()

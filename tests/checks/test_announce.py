@@ -21,9 +21,6 @@ def announce(project, redis_url, *arguments):
     )  # fmt: skip
 
 
-@pytest.mark.hint(
-    "a message sent into the room from another process (manage.py announce) did not reach every member once: is the group chat_<room>, and does chat_message send what it is given?"
-)
 async def test_a_command_in_another_process_reaches_every_member_of_the_room_once(
     shared_servers, rooms_project, unique_room, redis_url
 ):
@@ -42,9 +39,6 @@ async def test_a_command_in_another_process_reaches_every_member_of_the_room_onc
             await client.leave()
 
 
-@pytest.mark.hint(
-    "manage.py announce must refuse a bad room name or message in plain words (exit 1, no traceback): keep the checks at the top of handle() in chat/management/commands/announce.py."
-)
 @pytest.mark.parametrize(
     ("room", "message", "says"),
     [

@@ -7,8 +7,6 @@ them at a learner's copy.
 
 import ast
 
-import pytest
-
 
 def consumer_tree(project):
     return ast.parse((project / "chat" / "consumers.py").read_text())
@@ -18,19 +16,11 @@ def chat_consumer(tree):
     return next(node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "ChatConsumer")
 
 
-@pytest.mark.hint(
-    "ChatConsumer still derives from WebsocketConsumer: make it class ChatConsumer(AsyncWebsocketConsumer), "
-    "imported from channels.generic.websocket."
-)
 def test_the_chat_consumer_is_an_async_websocket_consumer(async_project):
     bases = [ast.unparse(base) for base in chat_consumer(consumer_tree(async_project)).bases]
     assert bases == ["AsyncWebsocketConsumer"]
 
 
-@pytest.mark.hint(
-    "some handlers are still plain `def`: connect, disconnect, receive and chat_message become "
-    "`async def`, and every channel-layer call and self.send is awaited."
-)
 def test_every_handler_is_a_coroutine(async_project):
     methods = {
         node.name: isinstance(node, ast.AsyncFunctionDef)
@@ -41,9 +31,5 @@ def test_every_handler_is_a_coroutine(async_project):
     assert all(methods.values()), f"not async: {[name for name, is_async in methods.items() if not is_async]}"
 
 
-@pytest.mark.hint(
-    "async_to_sync is still in chat/consumers.py: in an async consumer, await the channel layer "
-    "directly (await self.channel_layer.group_send(...))."
-)
 def test_nothing_hops_back_through_async_to_sync(async_project):
     assert "async_to_sync" not in ast.unparse(consumer_tree(async_project))

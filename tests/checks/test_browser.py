@@ -6,7 +6,16 @@ build/screenshots/ for a person to look at.
 """
 
 import pytest
-from harness.pages import WAIT_MS, log_of, outside_playwrights_loop, screenshot, send, wait_for_line
+from harness.pages import (
+    WAIT_MS,
+    fonts_that_drew,
+    japanese_fonts,
+    log_of,
+    outside_playwrights_loop,
+    screenshot,
+    send,
+    wait_for_line,
+)
 
 from workshop.protocol import MAX_MESSAGE_LENGTH, ROOM_REFUSED, TRY_AGAIN_LATER
 from workshop.running.groups import forget_group, wait_for_group_size
@@ -29,6 +38,27 @@ def test_two_pages_in_one_room_see_each_others_messages(
     assert log_of(first) == log_of(second) == ["hello from the first tab", "and hello from the second"]
     assert first.input_value("#chat-message-input") == ""  # sent, so cleared
     screenshot(f"{rooms_project.name}-two-tabs", first, second)
+
+
+JAPANESE = "こんにちは、Channels！ ルームの Group に「日本語」を送ります。漢字・ひらがな・カタカナ"
+
+
+def test_japanese_text_arrives_intact_in_both_tabs_drawn_in_a_japanese_font(
+    shared_servers, rooms_project, unique_room, open_room
+):
+    server, room = shared_servers(rooms_project), unique_room("lobby")
+    first, second = open_room(server, room), open_room(server, room)
+
+    send(first, JAPANESE)
+    wait_for_line(second, "こんにちは")
+    send(second, "届きました。ありがとう！")
+    wait_for_line(first, "届きました")
+
+    assert log_of(first) == log_of(second) == [JAPANESE, "届きました。ありがとう！"]
+    # Drawn with glyphs, not boxes: Chromium says which installed fonts drew the line.
+    drawn_with = fonts_that_drew(second, "#chat-log li")
+    assert drawn_with & japanese_fonts(), f"the Japanese line was drawn with {sorted(drawn_with)} only"
+    screenshot(f"{rooms_project.name}-two-tabs-japanese", first, second)
 
 
 def test_a_page_in_another_room_sees_nothing(shared_servers, rooms_project, unique_room, open_room):

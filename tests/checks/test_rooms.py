@@ -21,9 +21,6 @@ def server(shared_servers, rooms_project):
     return shared_servers(rooms_project)
 
 
-@pytest.mark.hint(
-    'bob in the same room got nothing (or twice): does receive() call group_send to the room\'s group, with "type": "chat.message", and does chat_message self.send it?'
-)
 async def test_every_member_receives_each_message_exactly_once_including_the_sender(server, unique_room):
     room = unique_room("lobby")
     members = [await ChatClient.join(server, room, name) for name in ("alice", "bob", "carol")]
@@ -38,9 +35,6 @@ async def test_every_member_receives_each_message_exactly_once_including_the_sen
             await member.leave()
 
 
-@pytest.mark.hint(
-    'carol in another room heard the lobby: is the group name built from the room name (f"chat_{self.room_name}"), not one group for everyone?'
-)
 async def test_member_of_another_room_receives_nothing(server, unique_room):
     lobby, kitchen = unique_room("lobby"), unique_room("kitchen")
     async with (
@@ -52,9 +46,6 @@ async def test_member_of_another_room_receives_nothing(server, unique_room):
         assert await carol.received_before_sync() == []
 
 
-@pytest.mark.hint(
-    "a member who left is still in the group in Redis: does disconnect() call group_discard with the same group and self.channel_name?"
-)
 async def test_member_who_left_is_removed_from_the_group_and_the_others_still_chat(
     server, unique_room, redis_url
 ):
@@ -75,9 +66,6 @@ async def test_member_who_left_is_removed_from_the_group_and_the_others_still_ch
         await bob.leave()
 
 
-@pytest.mark.hint(
-    "a member who left while a message was on its way stayed in the group: keep mysite/asgi.py's DropSendsToClosedSockets around the WebSocket stack."
-)
 async def test_a_member_who_leaves_as_a_message_reaches_them_is_still_removed_from_the_group(
     server, fresh_server, rooms_project, unique_room, redis_url
 ):
@@ -98,9 +86,6 @@ async def test_a_member_who_leaves_as_a_message_reaches_them_is_still_removed_fr
         await wait_for_group_size(redis_url, room, 0)
 
 
-@pytest.mark.hint(
-    "the delivery table is wrong: each member hears its own room (itself included) and nothing of the other room; check connect()'s group_add and receive()'s group_send use the same group."
-)
 async def test_three_clients_in_two_rooms_give_the_expected_delivery_matrix(server, unique_room):
     lobby, kitchen = unique_room("lobby"), unique_room("kitchen")
     clients = {
@@ -125,9 +110,6 @@ async def test_three_clients_in_two_rooms_give_the_expected_delivery_matrix(serv
             await client.leave()
 
 
-@pytest.mark.hint(
-    "two server processes did not hear each other: CHANNEL_LAYERS in mysite/settings.py must be channels_redis's RedisChannelLayer on REDIS_URL, not InMemoryChannelLayer."
-)
 async def test_two_server_processes_sharing_redis_deliver_to_each_others_clients(
     server, fresh_server, rooms_project, unique_room, redis_url
 ):
@@ -149,9 +131,6 @@ async def test_two_server_processes_sharing_redis_deliver_to_each_others_clients
     await wait_for_group_size(redis_url, room, 0)  # both processes ran group_discard
 
 
-@pytest.mark.hint(
-    'a socket closed after a silence: keep "socket_timeout": 10 in the Redis host of CHANNEL_LAYERS (redis-py 8 gives up after 5 s).'
-)
 @pytest.mark.slow
 async def test_a_silent_member_still_belongs_after_a_long_silence(server, unique_room):
     room = unique_room("quiet")

@@ -18,9 +18,6 @@ from workshop.running.browser import CHROMEDRIVER_HELP, CHROMIUM_HELP, find_chro
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
 
-@pytest.mark.hint(
-    "the official tutorial's part 4 tests failed on this copy: the page needs its ids (room-name-input, chat-message-input) and #chat-log's value; the same-room test needs group_send"
-)
 def test_the_tutorials_part_4_tests_pass_run_its_way(rooms_project, redis_url, tmp_path):
     if find_chromium() is None:
         missing(CHROMIUM_HELP)

@@ -8,6 +8,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import io
+import subprocess
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -98,6 +99,32 @@ def log_of(page):
 
 def wait_for_line(page, text):
     page.locator("#chat-log li", has_text=text).first.wait_for(timeout=WAIT_MS)
+
+
+JAPANESE_FONT_HELP = """\
+Japanese text needs a font with its glyphs, and fontconfig lists none for Japanese (`fc-list :lang=ja`).
+  Debian/Ubuntu:  sudo apt-get install fonts-noto-cjk      (.ci/run installs it by itself)
+  macOS:          has one already"""
+
+
+def japanese_fonts() -> set[str]:
+    """The families fontconfig says cover Japanese; missing (fail in CI, else skip) when none do."""
+    listed = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True)
+    families = {name for line in listed.stdout.splitlines() for name in line.split(",")}
+    if not families:
+        missing(JAPANESE_FONT_HELP)
+    return families
+
+
+def fonts_that_drew(page, selector: str) -> set[str]:
+    """The installed font families Chromium drew `selector`'s text with (DevTools' CSS domain)."""
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("DOM.enable")
+    devtools.send("CSS.enable")
+    root = devtools.send("DOM.getDocument")["root"]["nodeId"]
+    node = devtools.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = devtools.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    return {font["familyName"] for font in fonts if font["glyphCount"] > 0}
 
 
 def screenshot(name: str, *pages) -> Path:

@@ -9,13 +9,14 @@ from typing import Callable, Iterator
 
 import pytest
 
-from workshop.learning.hints import DID_NOT_START
+from workshop.catalogue import hint as hint_for
+from workshop.catalogue import say
 from workshop.running.processes import ProcessFailedToStart
 
 HINTS: list[tuple[str, str]] = []
 FIGURES: list[str] = []
 # For `make check` (--learner-report FILE): each failed check, what it did, what it saw, its hint.
-FAILED: list[dict[str, str]] = []
+FAILED: list[dict[str, object]] = []
 OUTCOMES_BY_CHECK: dict[str, str] = {}
 SEVERITY = ["passed", "skipped", "failed"]
 
@@ -47,7 +48,7 @@ def _what_it_saw(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
-    """A failed check says, in one line of plain words, what to look at (its `hint` marker)."""
+    """A failed check says, in one line of plain words, what to look at (its hint in workshop/catalogue)."""
     report = yield
     outcome = "failed" if report.failed else "skipped" if report.skipped else "passed"
     if report.when == "call" or outcome != "passed":
@@ -55,20 +56,26 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         worst = max(OUTCOMES_BY_CHECK.get(item.nodeid, "passed"), outcome, key=SEVERITY.index)
         OUTCOMES_BY_CHECK[item.nodeid] = worst
     if report.failed:
-        marker = item.get_closest_marker("hint")
-        hint = marker.args[0] if marker is not None else ""
-        if call.excinfo is not None and call.excinfo.errisinstance(ProcessFailedToStart):
-            hint = DID_NOT_START
-            HINTS.append(
-                (item.name, "the project did not start: read the server output above and fix what it says.")
-            )
-        elif marker is not None:
+        hint = hint_for(item.name.split("[")[0])  # workshop/catalogue: in the learner's language
+        did_not_start = call.excinfo is not None and call.excinfo.errisinstance(ProcessFailedToStart)
+        if did_not_start:
+            hint = say("check.did_not_start_hint")
+            HINTS.append((item.name, say("check.did_not_start_verbose")))
+        elif hint:
             HINTS.append((item.name, hint))
             report.sections.append(("Hint", hint))
         saw = _what_it_saw(call.excinfo) if call.excinfo is not None else "it failed"
         if not any(record["check"] == item.name for record in FAILED):
             # The first phase to fail says why; a teardown failing after it is its consequence.
-            FAILED.append({"check": item.name, "did": _what_it_did(item), "saw": saw, "hint": hint})
+            FAILED.append(
+                {
+                    "check": item.name,
+                    "did": _what_it_did(item),
+                    "saw": saw,
+                    "hint": hint,
+                    "did_not_start": did_not_start,
+                }
+            )
     return report
 
 

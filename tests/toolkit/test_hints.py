@@ -1,10 +1,10 @@
 """Every hint a learner can read is reachable: for each, a copy of a step broken in one line makes
 its check fail with that hint (tests/harness/reports.py's --learner-report, what `make check` reads).
+The hints are workshop/catalogue's; these run in English, test_catalogues.py keeps Japanese in step.
 
 A hint no breakage can reach would be a promise the checks never keep.
 """
 
-import importlib.util
 import json
 import os
 import shutil
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from workshop.catalogue import en
 from workshop.learning.first_causes import first_causes
-from workshop.learning.hints import DID_NOT_START, NO_CHANNEL_LAYER, NO_GROUP_ADD
 from workshop.paths import REPO_ROOT
 from workshop.steps import all_suites, find_step
 
@@ -58,18 +58,6 @@ BREAKS = [
 ]  # fmt: skip
 
 
-def hint_of(check: str) -> str:
-    """The `hint` marker's words on tests/checks/<file>::<test>."""
-    file, name = check.split("::")
-    spec = importlib.util.spec_from_file_location(
-        f"hinted_{file[:-3]}", REPO_ROOT / "tests" / "checks" / file
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    [mark] = [mark for mark in getattr(module, name).pytestmark if mark.name == "hint"]
-    return mark.args[0]
-
-
 def broken_copy(step, path, old, new, tmp_path):
     copy = tmp_path / find_step(step).name
     shutil.copytree(find_step(step).folder, copy, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
@@ -88,7 +76,7 @@ def failed_with(check: str, copy, redis_url, tmp_path) -> dict[str, dict[str, st
     subprocess.run(
         [sys.executable, "-m", "pytest", f"tests/checks/{file}", "-k", name, suite.option, str(copy),
          "-p", "no:cacheprovider", "-q", "--tb=no", "--learner-report", str(report)],
-        cwd=REPO_ROOT, env={**os.environ, "REDIS_URL": redis_url, "WORKSHOP_RECEIVE_TIMEOUT": "2"},
+        cwd=REPO_ROOT, env={**os.environ, "REDIS_URL": redis_url, "WORKSHOP_RECEIVE_TIMEOUT": "2", "WORKSHOP_LANG": "en"},
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     failed = json.loads(report.read_text())["failed"]
@@ -104,17 +92,18 @@ def test_each_checks_hint_is_what_a_one_line_break_gets(broken, redis_url, tmp_p
     record = failed_with(broken.check, copy, redis_url, tmp_path).get(name)
     assert record is not None, f"{broken.check} passed on the broken copy"
     report_figure(f"make check printed: FAIL {record['did']}: {record['saw']}")
-    assert record["hint"] == hint_of(broken.check)
+    assert record["hint"] == en.HINTS[name]
 
 
-def test_every_hint_has_its_break():
-    hinted = {
+def test_every_check_a_learner_runs_has_a_hint_and_its_break():
+    checks = {
         f"{path.name}::{name}"
         for suite in all_suites().values()
         for path in suite.checks
         for name in _test_names(path)
     }
-    assert hinted == {broken.check for broken in BREAKS}
+    assert {check.split("::")[1] for check in checks} == set(en.HINTS)
+    assert checks == {broken.check for broken in BREAKS}
 
 
 def _test_names(path):
@@ -129,12 +118,13 @@ def _test_names(path):
 @pytest.mark.parametrize(
     ("old", "new", "cause"),
     [
-        ("CHANNEL_LAYERS = {", "_CHANNEL_LAYERS = {", NO_CHANNEL_LAYER),
-        ("        async_to_sync(self.channel_layer.group_add)(self.room_group_name, self.channel_name)", "        pass", NO_GROUP_ADD),
+        ("CHANNEL_LAYERS = {", "_CHANNEL_LAYERS = {", en.MESSAGES["cause.no_channel_layer"]),
+        ("        async_to_sync(self.channel_layer.group_add)(self.room_group_name, self.channel_name)", "        pass", en.MESSAGES["cause.no_group_add"]),
     ],
     ids=["no-channel-layer", "no-group-add"],
 )  # fmt: skip
-def test_a_missing_piece_is_said_first(old, new, cause, tmp_path):
+def test_a_missing_piece_is_said_first(old, new, cause, tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_LANG", "en")
     file = "mysite/settings.py" if "CHANNEL_LAYERS" in old else "chat/consumers.py"
     copy = broken_copy("02", file, old, new, tmp_path)
     assert first_causes(copy, find_step("02")) == [cause]
@@ -147,5 +137,6 @@ def test_a_project_that_does_not_start_says_so_with_its_error(redis_url, tmp_pat
     )
     check = "test_rooms.py::test_member_of_another_room_receives_nothing"
     record = failed_with(check, copy, redis_url, tmp_path).get(check.split("::")[1])
-    assert record is not None and record["hint"] == DID_NOT_START, record
+    assert record is not None and record["did_not_start"], record
+    assert record["hint"] == en.MESSAGES["check.did_not_start_hint"]
     assert record["saw"].endswith("SyntaxError: invalid syntax"), record["saw"]

@@ -50,7 +50,12 @@ def copy(tmp_path_factory):
 @pytest.fixture
 def run_in(copy, tmp_path, redis_url):
     """Run `python <args>` in the copy, importing the copy's toolkit, with work/ in a scratch folder."""
-    env = {**os.environ, "PYTHONPATH": str(copy), "WORKSHOP_WORK_DIR": str(tmp_path / "work")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(copy),
+        "WORKSHOP_WORK_DIR": str(tmp_path / "work"),
+        "WORKSHOP_LANG": "en",
+    }
     env |= {"REDIS_URL": redis_url, "WORKSHOP_RECEIVE_TIMEOUT": "3"}
 
     def run(*args):

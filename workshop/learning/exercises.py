@@ -19,8 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from workshop.catalogue import say
 from workshop.learning.first_causes import first_causes
-from workshop.learning.hints import DID_NOT_START
 from workshop.paths import REPO_ROOT, WORK_DIR
 from workshop.steps import Step, all_steps, find_step, suite
 
@@ -68,7 +68,7 @@ def check_project(step_name: str, project: str | None, fast: bool, extra: list[s
     folder = Path(project).resolve() if project else work_copy(step)
     if not folder.exists():
         if project:
-            print(f"There is no project at {folder}.", file=sys.stderr)
+            print(say("check.no_project", folder=folder), file=sys.stderr)
             return 2
         return None
     verbose = any(argument in ("-v", "-vv", "--verbose") for argument in extra)
@@ -86,7 +86,7 @@ def check_project(step_name: str, project: str | None, fast: bool, extra: list[s
         if not verbose:
             command += ["-q", "--tb=no", "-rN", "--no-header", "-p", "no:warnings"]
         print(
-            f"Checking {_shown(folder)} with the step {step.number} checks ({', '.join(step.suites)}).",
+            say("check.checking", folder=_shown(folder), step=step.number, suites=", ".join(step.suites)),
             flush=True,
         )
         # A finished step answers in milliseconds; an unfinished one should not make each check wait 10 s.
@@ -107,29 +107,33 @@ def print_account(report: dict | None, folder: Path, step: Step) -> None:
     failed = list({record["check"]: record for record in report["failed"]}.values())
     outcomes = report["outcomes"]
     causes = first_causes(folder, step)
-    did_not_start = [record for record in failed if record["hint"] == DID_NOT_START]
+    did_not_start = [record for record in failed if record.get("did_not_start")]
     if did_not_start:
-        causes.insert(0, f"The project did not start: {did_not_start[0]['saw']}")
+        causes.insert(0, say("check.did_not_start", saw=did_not_start[0]["saw"]))
     if causes:
-        print("\nWhat to look at first:")
+        print("\n" + say("check.first_heading"))
         for cause in causes:
             print(f"  - {cause}")
-    others = [record for record in failed if record["hint"] != DID_NOT_START]
+    others = [record for record in failed if not record.get("did_not_start")]
     if did_not_start:
-        print(f"\n{len(did_not_start)} checks failed because the project did not start.")
+        print("\n" + say("check.did_not_start_count", count=len(did_not_start)))
     if others:
-        print("\nWhat to look at, one line per failing check (what it did: what it saw):")
+        print("\n" + say("check.failing_heading"))
         for record in others:
-            hint = "" if causes or not record["hint"] else f"  Hint: {record['hint']}"
-            print(f"  FAIL {record['did']}: {record['saw']}{hint}")
+            hint = "" if causes or not record["hint"] else say("check.hint", hint=record["hint"])
+            print(say("check.failing", did=record["did"], saw=record["saw"]) + hint)
     total = sum(outcomes.values())
     if failed:
+        print("\n" + say("check.failed_count", failed=len(failed), total=total, step=step.number))
+    elif outcomes.get("skipped"):
         print(
-            f"\n{len(failed)} of {total} checks failed. Every traceback: make check STEP={step.number} ARGS=-v"
+            "\n"
+            + say(
+                "check.all_passed_some_skipped", passed=outcomes.get("passed", 0), skipped=outcomes["skipped"]
+            )
         )
     else:
-        skipped = f" ({outcomes.get('skipped', 0)} skipped)" if outcomes.get("skipped") else ""
-        print(f"\nAll {outcomes.get('passed', 0)} checks passed{skipped}.")
+        print("\n" + say("check.all_passed", passed=outcomes.get("passed", 0)))
 
 
 def _shown(folder: Path) -> str:

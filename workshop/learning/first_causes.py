@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from workshop.learning.hints import NO_CHANNEL_LAYER, NO_GROUP_ADD
+from workshop.catalogue import say
 from workshop.steps import Step
 
 
@@ -19,9 +19,9 @@ def first_causes(project: Path, step: Step) -> list[str]:
     causes = []
     if "rooms" in step.suites:
         if not _assigns(project / "mysite" / "settings.py", "CHANNEL_LAYERS"):
-            causes.append(NO_CHANNEL_LAYER)
+            causes.append(say("cause.no_channel_layer"))
         if not _uses_attribute(project / "chat" / "consumers.py", "group_add"):
-            causes.append(NO_GROUP_ADD)
+            causes.append(say("cause.no_group_add"))
     return causes
 
 

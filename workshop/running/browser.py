@@ -6,6 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
+from workshop.catalogue import say
+
 # Flags for a headless Chromium on a machine with no network beyond loopback (and often root).
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -17,12 +19,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-CHROMIUM_HELP = """\
-The page checks need a real Chromium, and none was found. Install your system's package:
-  Debian/Ubuntu:  sudo apt-get install chromium      (Ubuntu: chromium-browser)
-  macOS:          brew install --cask chromium
-or point CHROMIUM at a Chromium or Chrome binary: CHROMIUM=/path/to/chromium make test
-(`.ci/run` installs Debian's chromium by itself.)"""
+CHROMIUM_HELP = say("help.no_chromium")  # workshop/catalogue: in the learner's language
 
 PLAYWRIGHT_HELP = """\
 The page checks drive Chromium with Playwright for Python, which `make check` does not install.
@@ -42,10 +39,7 @@ def find_chromium() -> Path | None:
     return debian if debian.exists() else None
 
 
-CHROMEDRIVER_HELP = """\
-The tutorial's own tests drive Chromium through chromedriver, and none was found. Install your
-system's package (Debian/Ubuntu: sudo apt-get install chromium-driver), or point CHROMEDRIVER at
-one. `.ci/run` installs Debian's chromium-driver by itself."""
+CHROMEDRIVER_HELP = say("help.no_chromedriver")  # workshop/catalogue: in the learner's language
 
 
 def find_chromedriver() -> Path | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
 
+from workshop.catalogue import say
 from workshop.paths import REPO_ROOT
 from workshop.running.ports import LOOPBACK, free_port, wait_until_listening
 from workshop.running.processes import LoggedProcess
@@ -22,12 +23,7 @@ from workshop.running.processes import LoggedProcess
 SERVER_BLOCK = REPO_ROOT / "deploy" / "nginx" / "chat.conf.template"
 STARTUP_TIMEOUT = 15.0
 
-NGINX_HELP = """\
-make production puts nginx in front of the workers, and no nginx was found. Install your system's:
-  Debian/Ubuntu:  sudo apt-get install nginx      (.ci/run installs it by itself)
-  macOS:          brew install nginx
-or point NGINX at an nginx binary: NGINX=/path/to/nginx make production
-Your nginx is only run as a child of make production, on a free port, with its own files."""
+NGINX_HELP = say("help.no_nginx")  # workshop/catalogue: in the learner's language
 
 MAIN_CONFIG = """\
 # Written by workshop/running/nginx.py for one run; the server block is deploy/nginx/chat.conf.template.

