@@ -11,7 +11,7 @@ ARGS ?=
 OLDEST_PYTHON := $(shell sed -n 's/^requires-python = ">=\([0-9.]*\)"/\1/p' pyproject.toml)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run production test test-all check exercise status diff diffs soak failover bench profile lab strip-notebooks doctor lint lock clean
+.PHONY: help setup run production test test-all check exercise status diff diffs soak failover bench profile lab strip-notebooks translations doctor lint lock clean
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -74,11 +74,14 @@ bench: $(DEV) ## throughput and latency of every step beside a plain-websockets 
 profile: $(DEV) ## where step 03 spends its time per delivered message, sampled with py-spy; flame graphs in build/profile/
 	@$(PY) -m workshop profile
 
-lab: $(LAB) ## open JupyterLab on notebooks/; their kernel is the venv's Python
+lab: $(LAB) ## open JupyterLab on notebooks/ (English) and notebooks/ja/ (Japanese); their kernel is the venv's Python
 	@$(PY) -m workshop lab
 
-strip-notebooks: $(LAB) ## remove outputs from notebooks/ before committing (a check insists)
+strip-notebooks: $(LAB) ## remove outputs from notebooks/ and notebooks/ja/ before committing (a check insists)
 	@$(PY) -m workshop strip-notebooks
+
+translations: $(SERVE) ## which Japanese pages lag behind their English source (a check insists); DONE=path stamps one brought up to date
+	@$(PY) -m workshop translations $(foreach page,$(DONE),--done $(page))
 
 doctor: ## say what is missing or wrong
 	@if [ -x $(PY) ]; then $(PY) -m workshop doctor; else $(PYTHON) -m workshop doctor; fi

@@ -8,6 +8,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STEPS_DIR = REPO_ROOT / "steps"
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+JAPANESE_NOTEBOOKS_DIR = NOTEBOOKS_DIR / "ja"  # the same notebooks, prose in Japanese
 DIFFS_DIR = REPO_ROOT / "diffs"
 BUILD_DIR = REPO_ROOT / "build"
 REQUIREMENTS_DIR = REPO_ROOT / "requirements"

@@ -3,7 +3,8 @@
 Each notebook starts its own servers and Redis through the toolkit, so a behaviour change in a
 step (or in the toolkit) fails here. They run with `jupyter nbconvert --execute` from the venv,
 in the kernel they name (`python3`: the venv's own Python), with nothing registered first.
-Outputs are not committed: see workshop/learning/notebooks.py.
+Outputs are not committed: see workshop/learning/notebooks.py. The Japanese twins in notebooks/ja/
+run too: their code is the English code (tests/materials/test_translations.py), their prose is not.
 """
 
 import os
@@ -16,7 +17,7 @@ import nbformat
 import pytest
 
 from workshop.learning.notebooks import KERNEL, all_notebooks, committed_version, has_outputs
-from workshop.paths import REPO_ROOT
+from workshop.paths import JAPANESE_NOTEBOOKS_DIR
 from workshop.steps import all_steps, all_topics, find_step
 
 NOTEBOOK_TIMEOUT = 240  # seconds for a whole notebook; each takes well under a minute here
@@ -34,6 +35,16 @@ NOTEBOOKS = [
     )
     for topic in all_topics()
 ]
+NOTEBOOKS += [
+    pytest.param(
+        JAPANESE_NOTEBOOKS_DIR / param.values[0].name,
+        id=f"ja/{param.id}",
+        marks=[*param.marks, pytest.mark.translation],
+    )
+    for param in NOTEBOOKS
+]
+# How each language's notebook opens: what you will see, before which step and which diff.
+OPENING = {"en": "What you will see", "ja": "このノートブックで見ること"}
 
 
 def test_every_step_and_topic_has_a_notebook_and_every_notebook_one_of_them():
@@ -76,10 +87,11 @@ def test_the_notebook_is_committed_without_outputs(path):
 def test_the_notebook_opens_with_what_it_shows_which_step_and_the_diff(path):
     opening = nbformat.read(path, as_version=4).cells[0]
     assert opening.cell_type == "markdown"
-    assert "What you will see" in opening.source
-    step = next((s.name for s in all_steps() if s.notebook == path), None)
-    step = step or next(topic.builds_on for topic in all_topics() if topic.notebook == path)
+    assert OPENING["ja" if path.parent == JAPANESE_NOTEBOOKS_DIR else "en"] in opening.source
+    english = path.parent.parent / path.name if path.parent == JAPANESE_NOTEBOOKS_DIR else path
+    step = next((s.name for s in all_steps() if s.notebook == english), None)
+    step = step or next(topic.builds_on for topic in all_topics() if topic.notebook == english)
     assert f"steps/{step}" in opening.source
-    linked = re.findall(r"\]\(\.\./(diffs/\d\d_to_\d\d\.patch)\)", opening.source)
+    linked = re.findall(r"\]\(((?:\.\./)+diffs/\d\d_to_\d\d\.patch)\)", opening.source)
     assert linked, "the opening links the lesson's diff"
-    assert all((REPO_ROOT / patch).exists() for patch in linked)
+    assert all((path.parent / patch).resolve().exists() for patch in linked)

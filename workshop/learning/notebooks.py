@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 
-from workshop.paths import NOTEBOOKS_DIR, REPO_ROOT
+from workshop.paths import JAPANESE_NOTEBOOKS_DIR, NOTEBOOKS_DIR, REPO_ROOT
 
 # The kernel every notebook names: Jupyter's own name for "the Python that runs Jupyter", so the
 # venv's interpreter in JupyterLab, `jupyter nbconvert --execute` and VS Code alike, with no
@@ -22,7 +22,13 @@ KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language":
 
 
 def all_notebooks() -> list[Path]:
+    """The English notebooks, one per step or topic."""
     return sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+def japanese_notebooks() -> list[Path]:
+    """Their Japanese twins: the same code cells, the prose translated (workshop/learning/translations.py)."""
+    return sorted(JAPANESE_NOTEBOOKS_DIR.glob("*.ipynb"))
 
 
 def committed_version(path: Path) -> nbformat.NotebookNode:
@@ -59,13 +65,16 @@ def strip_outputs(path: Path) -> bool:
 
 
 def strip_all() -> int:
-    for path in all_notebooks():
+    for path in all_notebooks() + japanese_notebooks():
         print(f"{'stripped' if strip_outputs(path) else 'clean   '} {path.relative_to(REPO_ROOT)}")
     return 0
 
 
 def open_lab() -> int:
-    """Run JupyterLab on notebooks/ (loopback only) until Ctrl-C; its `python3` kernel is this venv's Python."""
+    """Run JupyterLab on notebooks/ (loopback only) until Ctrl-C; its `python3` kernel is this venv's Python.
+
+    The Japanese twins are in its ja/ folder, so one JupyterLab opens both.
+    """
     command = [
         sys.executable,
         "-m",
