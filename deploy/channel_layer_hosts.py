@@ -14,12 +14,34 @@ import os
 from urllib.parse import urlsplit
 
 from redis.asyncio.retry import Retry
+from redis.asyncio.sentinel import SentinelManagedConnection
 from redis.backoff import NoBackoff
 
 # Asking a sentinel where the primary is must be quick. redis-py's defaults for a sentinel client
 # are a 5 s timeout and retries with backoff, before it asks the next sentinel: seconds lost
 # to one dead sentinel. Here one try each, one second at most; the other sentinels answer.
 SENTINEL_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1, "retry": Retry(NoBackoff(), 0)}
+
+
+class ReconnectsThroughSentinels(SentinelManagedConnection):
+    """A connection to the primary that, whenever it reconnects, asks the sentinels where to.
+
+    redis-py asks them when a pool hands a connection out, but a command retried after an error
+    (the step's `retry_on_error`) reconnects to the address the connection last had
+    (redis-py#3874). After a failover that is the old primary; once it is back as a replica the
+    retry reaches it, fails READONLY ("The previous master is now a slave") and the socket
+    closes. Seen in the failover check under load; tests/scaling_redis/test_sentinel.py shows it.
+    """
+
+    async def connect_check_health(
+        self, check_health: bool = True, retry_socket_connect: bool = True
+    ) -> None:
+        if retry_socket_connect and self.connection_pool.is_master and not self.is_connected:
+            await self.connect()  # the checkout's way: the sentinels' primary, then its handshake
+            return
+        await super().connect_check_health(
+            check_health=check_health, retry_socket_connect=retry_socket_connect
+        )
 
 
 def hosts_from_environment(step_host: dict) -> list[dict]:
@@ -50,4 +72,5 @@ def _host(entry: str) -> dict:
         "master_name": name,
         "db": int(db or 0),
         "sentinel_kwargs": SENTINEL_OPTIONS,
+        "connection_class": ReconnectsThroughSentinels,
     }

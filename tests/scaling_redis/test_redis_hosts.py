@@ -2,7 +2,7 @@
 
 import pytest
 
-from deploy.channel_layer_hosts import SENTINEL_OPTIONS, hosts_from_environment
+from deploy.channel_layer_hosts import SENTINEL_OPTIONS, ReconnectsThroughSentinels, hosts_from_environment
 
 pytestmark = pytest.mark.scaling
 
@@ -25,6 +25,7 @@ def test_shards_and_sentinels_mix_and_each_keeps_the_steps_options(monkeypatch):
         "master_name": "chat-b",
         "db": 3,
         "sentinel_kwargs": SENTINEL_OPTIONS,
+        "connection_class": ReconnectsThroughSentinels,
         "socket_timeout": 10,  # the data connections wait on BZPOPMIN as the step's do
         "max_connections": 1000,
     }

@@ -10,10 +10,13 @@ import time
 
 import pytest
 import redis
+from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool, SentinelManagedConnection
 
+from deploy.channel_layer_hosts import SENTINEL_OPTIONS, ReconnectsThroughSentinels
 from workshop.measuring.paced_room import PacedRoom
 from workshop.protocol import TRY_AGAIN_LATER, unique_room_name
 from workshop.running.groups import forget_group, group_members
+from workshop.running.ports import LOOPBACK
 from workshop.running.waiting import eventually
 from workshop.steps import steps_with
 
@@ -83,6 +86,36 @@ async def test_a_room_on_two_servers_chats_again_soon_after_the_primary_dies(
         f"{TRY_AGAIN_LATER} ({len(cut_off)} open at the kill) stayed in the group"
     )
     await forget_group(hosts, room)
+
+
+async def test_a_command_retried_after_a_failover_reconnects_to_the_new_primary_not_the_returned_old_one(
+    sentinel_redis,
+):
+    """What ReconnectsThroughSentinels (deploy/channel_layer_hosts.py) is for: a connection made
+    before the failover still points at the old primary, and redis-py's own reconnects there, to
+    the replica it has become (redis-py#3874); the workshop's asks the sentinels first."""
+    await asyncio.to_thread(sentinel_redis.wait_until_ready_for_a_fault, "chat")
+    marks = sentinel_redis.log_marks()
+    old_primary = sentinel_redis.kill_primary("chat")
+    await asyncio.to_thread(sentinel_redis.wait_for_promotion, "chat", marks)
+    sentinel_redis.restart_as_replica(old_primary, "chat")  # the main thread: see its docstring
+    await asyncio.to_thread(sentinel_redis.wait_until_settled, "chat")
+
+    reached = {}
+    sentinels = [(LOOPBACK, port) for port in sentinel_redis.sentinel_ports]
+    for connection_class in (SentinelManagedConnection, ReconnectsThroughSentinels):
+        pool = SentinelConnectionPool(
+            "chat",
+            Sentinel(sentinels, sentinel_kwargs=SENTINEL_OPTIONS),
+            connection_class=connection_class,
+            decode_responses=True,
+        )
+        connection = pool.make_connection()
+        connection.host, connection.port = LOOPBACK, old_primary.port  # where it was before the kill
+        await connection.send_command("ROLE")  # reconnects as a retried command does
+        reached[connection_class.__name__] = (await connection.read_response())[0]
+        await pool.disconnect()
+    assert reached == {"SentinelManagedConnection": "slave", "ReconnectsThroughSentinels": "master"}
 
 
 async def _group_size_at_most(hosts, room, size):
