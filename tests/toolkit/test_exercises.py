@@ -93,6 +93,7 @@ def test_a_project_that_does_not_start_is_told_so_with_the_servers_output(learne
 
 
 @pytest.mark.live
+@pytest.mark.translation
 def test_a_learner_who_asks_for_japanese_reads_the_causes_and_hints_in_japanese(learner):
     learner("exercise", "--step", "02")
     untouched = learner("check", "--step", "02", "--fast", language="ja").stdout
