@@ -10,7 +10,6 @@ import os
 import platform
 import shutil
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
@@ -50,12 +49,7 @@ def _check_python() -> int:
     if here < supported[0]:
         _say(
             PROBLEM,
-            say(
-                "doctor.python_too_old",
-                python=name,
-                oldest=dotted(supported[0]),
-                newest=dotted(supported[-1]),
-            ),
+            say("doctor.python_too_old", python=name, **tested),
         )
         return 1
     if here > supported[-1]:
@@ -127,7 +121,7 @@ def diagnose() -> int:
     else:
         _say(NOTE, say("doctor.port_taken"))
 
-    from workshop.running.browser import find_chromium
+    from workshop.running.browser import find_chromium, japanese_fonts
 
     chromium = find_chromium()
     if chromium is not None:
@@ -135,13 +129,9 @@ def diagnose() -> int:
     else:
         _say(NOTE, say("doctor.no_chromium"))
 
-    listed = (
-        subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True)
-        if shutil.which("fc-list")
-        else None
-    )
-    if listed is not None and listed.stdout.strip():
-        _say(OK, say("doctor.japanese_font", font=listed.stdout.splitlines()[0].split(",")[0]))
+    fonts = japanese_fonts()
+    if fonts:
+        _say(OK, say("doctor.japanese_font", font=next((f for f in fonts if f.endswith(" JP")), fonts[0])))
     else:
         _say(NOTE, say("doctor.no_japanese_font"))
 

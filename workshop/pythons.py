@@ -27,9 +27,3 @@ def requires_python() -> str:
 
 def dotted(version: tuple[int, int]) -> str:
     return f"{version[0]}.{version[1]}"
-
-
-def supported_range() -> str:
-    """ "3.10 to 3.13", as the README and `make doctor` say it."""
-    versions = supported_pythons()
-    return f"{dotted(versions[0])} to {dotted(versions[-1])}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,14 @@ from typing import Any
 from workshop.paths import REPO_ROOT, STEPS_DIR
 
 MANIFEST = STEPS_DIR / "steps.toml"
+# Never part of a copy of a project: caches, and the databases it makes when it runs or is tested.
+NOT_PART_OF_A_PROJECT = ("__pycache__", "*.sqlite3")
+
+
+def copy_project(folder: Path, target: Path) -> Path:
+    """A copy of a step's (or a learner's) project to change or run apart from the original."""
+    shutil.copytree(folder, target, ignore=shutil.ignore_patterns(*NOT_PART_OF_A_PROJECT))
+    return target
 
 
 @dataclass(frozen=True)

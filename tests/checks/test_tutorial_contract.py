@@ -7,22 +7,18 @@ Debian's Chromium through chromium-driver. The page keeps the tutorial's element
 """
 
 import pytest
-from harness.pages import missing
+from harness.pages import needs_chromium_and_chromedriver
 
 from workshop.learning.tutorial_contract import (
     failures_of,
     run_tutorial_contract,
 )
-from workshop.running.browser import CHROMEDRIVER_HELP, CHROMIUM_HELP, find_chromedriver, find_chromium
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
 
 def test_the_tutorials_part_4_tests_pass_run_its_way(rooms_project, redis_url, tmp_path):
-    if find_chromium() is None:
-        missing(CHROMIUM_HELP)
-    if find_chromedriver() is None:
-        missing(CHROMEDRIVER_HELP)
+    needs_chromium_and_chromedriver()
     result = run_tutorial_contract(rooms_project, redis_url, tmp_path)
     assert result.returncode == 0, f"{failures_of(result.stderr)}\n{result.stderr[-4000:]}"
     assert "Ran 2 tests" in result.stderr and "OK" in result.stderr

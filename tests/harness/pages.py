@@ -8,7 +8,6 @@ import asyncio
 import concurrent.futures
 import contextlib
 import io
-import subprocess
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -16,11 +15,15 @@ import pytest
 
 from workshop.paths import BUILD_DIR
 from workshop.running.browser import (
+    CHROMEDRIVER_HELP,
     CHROMIUM_ARGS,
     CHROMIUM_HELP,
+    JAPANESE_FONT_HELP,
     PLAYWRIGHT_HELP,
     browser_required,
+    find_chromedriver,
     find_chromium,
+    japanese_fonts,
 )
 
 SCREENSHOTS = BUILD_DIR / "screenshots"
@@ -101,19 +104,20 @@ def wait_for_line(page, text):
     page.locator("#chat-log li", has_text=text).first.wait_for(timeout=WAIT_MS)
 
 
-JAPANESE_FONT_HELP = """\
-Japanese text needs a font with its glyphs, and fontconfig lists none for Japanese (`fc-list :lang=ja`).
-  Debian/Ubuntu:  sudo apt-get install fonts-noto-cjk      (.ci/run installs it by itself)
-  macOS:          has one already"""
-
-
-def japanese_fonts() -> set[str]:
-    """The families fontconfig says cover Japanese; missing (fail in CI, else skip) when none do."""
-    listed = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True)
-    families = {name for line in listed.stdout.splitlines() for name in line.split(",")}
-    if not families:
+def needs_a_japanese_font() -> set[str]:
+    """The installed fonts that cover Japanese; missing (fail in CI, else skip) when none do."""
+    fonts = japanese_fonts()
+    if not fonts:
         missing(JAPANESE_FONT_HELP)
-    return families
+    return set(fonts)
+
+
+def needs_chromium_and_chromedriver() -> None:
+    """What the tutorial's Selenium tests drive; missing (fail in CI, else skip) without either."""
+    if find_chromium() is None:
+        missing(CHROMIUM_HELP)
+    if find_chromedriver() is None:
+        missing(CHROMEDRIVER_HELP)
 
 
 def fonts_that_drew(page, selector: str) -> set[str]:

@@ -7,7 +7,6 @@ A hint no breakage can reach would be a promise the checks never keep.
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ import pytest
 from workshop.catalogue import en
 from workshop.learning.first_causes import first_causes
 from workshop.paths import REPO_ROOT
-from workshop.steps import all_suites, find_step
+from workshop.steps import all_suites, copy_project, find_step
 
 pytestmark = pytest.mark.live
 
@@ -59,8 +58,7 @@ BREAKS = [
 
 
 def broken_copy(step, path, old, new, tmp_path):
-    copy = tmp_path / find_step(step).name
-    shutil.copytree(find_step(step).folder, copy, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    copy = copy_project(find_step(step).folder, tmp_path / find_step(step).name)
     if old:
         text = (copy / path).read_text()
         assert text.count(old) == 1, f"{old!r} is not one place in {path}"

@@ -4,14 +4,13 @@ tests/checks/test_tutorial_contract.py runs it on the steps with rooms and expec
 """
 
 import pytest
-from harness.pages import missing
+from harness.pages import needs_chromium_and_chromedriver
 
 from workshop.learning.tutorial_contract import (
     SAME_ROOM_TEST,
     failures_of,
     run_tutorial_contract,
 )
-from workshop.running.browser import CHROMEDRIVER_HELP, CHROMIUM_HELP, find_chromedriver, find_chromium
 from workshop.steps import all_steps
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
@@ -20,10 +19,7 @@ AN_ECHO = next(step for step in all_steps() if "echo" in step.suites)
 
 
 def test_on_the_echo_step_the_same_room_test_fails_and_the_other_room_test_passes(redis_url, tmp_path):
-    if find_chromium() is None:
-        missing(CHROMIUM_HELP)
-    if find_chromedriver() is None:
-        missing(CHROMEDRIVER_HELP)
+    needs_chromium_and_chromedriver()
     result = run_tutorial_contract(AN_ECHO.folder, redis_url, tmp_path)
     assert result.returncode != 0
     assert f"FAIL: {SAME_ROOM_TEST}" in result.stderr, result.stderr[-3000:]

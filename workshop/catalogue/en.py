@@ -100,6 +100,13 @@ or point CHROMIUM at a Chromium or Chrome binary: CHROMIUM=/path/to/chromium mak
 The tutorial's own tests drive Chromium through chromedriver, and none was found. Install your
 system's package (Debian/Ubuntu: sudo apt-get install chromium-driver), or point CHROMEDRIVER at
 one. `.ci/run` installs Debian's chromium-driver by itself.""",
+    "help.no_playwright": """\
+The page checks drive Chromium with Playwright for Python, which `make check` does not install.
+`make setup` (or `make test`) installs every layer, Playwright included.""",
+    "help.no_japanese_font": """\
+Japanese text needs a font with its glyphs, and fontconfig lists none for Japanese (`fc-list :lang=ja`).
+  Debian/Ubuntu:  sudo apt-get install fonts-noto-cjk      (.ci/run installs it by itself)
+  macOS:          has one already""",
 }
 
 # One per check in tests/checks/: what a learner's copy most likely got wrong when it fails.

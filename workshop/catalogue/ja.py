@@ -106,6 +106,13 @@ nginx は make production の子プロセスとして、空きポートで、専
 チュートリアル自身のテストは chromedriver で Chromium を動かしますが、chromedriver が見つかりません。
 システムのパッケージを入れるか（Debian/Ubuntu：sudo apt-get install chromium-driver）、CHROMEDRIVER で
 その場所を指定してください。`.ci/run` は Debian の chromium-driver を自分でインストールします。""",
+    "help.no_playwright": """\
+ページ確認は Python の Playwright で Chromium を動かしますが、`make check` はそれをインストールしません。
+`make setup`（または `make test`）なら、Playwright を含むすべての層をインストールします。""",
+    "help.no_japanese_font": """\
+日本語を表示するには字形を持つフォントが必要ですが、fontconfig に日本語のフォントがありません（`fc-list :lang=ja`）。
+  Debian/Ubuntu:  sudo apt-get install fonts-noto-cjk      （.ci/run は自分でインストールします）
+  macOS:          最初から入っています""",
 }
 
 # One per check in tests/checks/: what a learner's copy most likely got wrong when it fails.

@@ -22,11 +22,11 @@ from pathlib import Path
 from workshop.catalogue import say
 from workshop.learning.first_causes import first_causes
 from workshop.paths import REPO_ROOT, WORK_DIR
-from workshop.steps import Step, all_steps, find_step, suite
+from workshop.steps import NOT_PART_OF_A_PROJECT, Step, all_steps, find_step, suite
 
 STATUS_FILE = ".check-status.json"
 # Copied to a work copy: the project, not its README (which describes the finished step).
-LEFT_OUT = shutil.ignore_patterns("__pycache__", "db.sqlite3", "README*.md")
+LEFT_OUT = shutil.ignore_patterns(*NOT_PART_OF_A_PROJECT, "README*.md")
 
 
 def work_copy(step: Step) -> Path:
@@ -47,7 +47,7 @@ def create_exercise(step_name: str, force: bool) -> int:
     shutil.copytree(source.folder, target, ignore=LEFT_OUT)
     if step.starter is not None:
         shutil.copytree(step.starter, target, dirs_exist_ok=True, ignore=LEFT_OUT)
-    shown = target.relative_to(REPO_ROOT) if target.is_relative_to(REPO_ROOT) else target
+    shown = _shown(target)
     if step.has_lesson:
         print(f"Created {shown}, a copy of {source.folder.relative_to(REPO_ROOT)}.")
         print(f"The lesson, once done, as a diff: make diff STEP={step.number}")
@@ -104,7 +104,7 @@ def print_account(report: dict | None, folder: Path, step: Step) -> None:
     """The causes first, then one line per failing check, then how to see more."""
     if report is None:
         return
-    failed = list({record["check"]: record for record in report["failed"]}.values())
+    failed = report["failed"]  # one record per check: the first phase that failed (tests/harness/reports.py)
     outcomes = report["outcomes"]
     causes = first_causes(folder, step)
     did_not_start = [record for record in failed if record.get("did_not_start")]
@@ -137,6 +137,7 @@ def print_account(report: dict | None, folder: Path, step: Step) -> None:
 
 
 def _shown(folder: Path) -> str:
+    """A folder as a learner types it: relative to the repository when inside it."""
     return str(folder.relative_to(REPO_ROOT)) if folder.is_relative_to(REPO_ROOT) else str(folder)
 
 
@@ -161,7 +162,7 @@ def show_status() -> int:
         if not copy.exists():
             print(f"{step.name:<10} {'-':<20} {'-':<12} make exercise STEP={step.number} to start")
             continue
-        where = str(copy.relative_to(REPO_ROOT) if copy.is_relative_to(REPO_ROOT) else copy)
+        where = _shown(copy)
         if record is None:
             print(f"{step.name:<10} {where:<20} {'not checked':<12} make check STEP={step.number}")
             continue

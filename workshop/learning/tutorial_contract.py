@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-from workshop.running.processes import child_environment
+from workshop.running.processes import child_environment, python_command
+from workshop.steps import copy_project
 
 CONTRACT = Path(__file__).with_name("tutorial_contract_tests.py")
 SAME_ROOM_TEST = "test_a_message_is_seen_by_everyone_in_the_same_room"
@@ -38,12 +38,11 @@ def failures_of(output: str) -> str:
 
 def run_tutorial_contract(project: Path, redis_url: str, workdir: Path) -> subprocess.CompletedProcess[str]:
     """Copy `project` into `workdir`, add the check as chat/tests.py, run `manage.py test chat.tests`."""
-    copy = workdir / project.name
-    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    copy = copy_project(project, workdir / project.name)
     shutil.copy(CONTRACT, copy / "chat" / "tests.py")
     env = child_environment(REDIS_URL=redis_url)
     env.pop("DJANGO_SETTINGS_MODULE", None)  # the copy's own mysite.settings, as manage.py sets it
     return subprocess.run(
-        [sys.executable, "manage.py", "test", "chat.tests", "--noinput", "-v", "2"],
+        python_command("manage.py", "test", "chat.tests", "--noinput", "-v", "2"),
         cwd=copy, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip

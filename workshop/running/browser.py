@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 from workshop.catalogue import say
@@ -21,9 +22,7 @@ CHROMIUM_ARGS = [
 
 CHROMIUM_HELP = say("help.no_chromium")  # workshop/catalogue: in the learner's language
 
-PLAYWRIGHT_HELP = """\
-The page checks drive Chromium with Playwright for Python, which `make check` does not install.
-`make setup` (or `make test`) installs every layer, Playwright included."""
+PLAYWRIGHT_HELP = say("help.no_playwright")
 
 
 def find_chromium() -> Path | None:
@@ -46,6 +45,17 @@ def find_chromedriver() -> Path | None:
     """CHROMEDRIVER when set, else chromedriver on PATH: the driver Selenium runs the tutorial's tests with."""
     given = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver")
     return Path(given) if given and Path(given).is_file() else None
+
+
+JAPANESE_FONT_HELP = say("help.no_japanese_font")
+
+
+def japanese_fonts() -> list[str]:
+    """The font families fontconfig says cover Japanese (`fc-list :lang=ja`); none without fontconfig."""
+    if shutil.which("fc-list") is None:
+        return []
+    listed = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True)
+    return sorted({name for line in listed.stdout.splitlines() for name in line.split(",") if name})
 
 
 def browser_required() -> bool:
