@@ -46,15 +46,25 @@ class ReconnectsThroughSentinels(SentinelManagedConnection):
 
 def hosts_from_environment(step_host: dict) -> list[dict]:
     """The `hosts` of CHANNEL_LAYERS: REDIS_HOSTS's entries, each with the step's host options
-    (timeouts, retries, pool size), or the step's own host when REDIS_HOSTS is not set."""
+    (timeouts, retries, pool size, connection class), or the step's own host without REDIS_HOSTS."""
     value = os.environ.get("REDIS_HOSTS", "").strip()
     if not value:
         return [step_host]
     options = {key: option for key, option in step_host.items() if key != "address"}
-    return [{**options, **_host(entry)} for entry in value.split()]
+    return [{**options, **_host(entry, options.get("connection_class"))} for entry in value.split()]
 
 
-def _host(entry: str) -> dict:
+def through_sentinels(step_connection: type | None) -> type:
+    """ReconnectsThroughSentinels, keeping what the step's own connection class adds (its
+    cancellations, mysite/cancellations.py), when it names one."""
+    if step_connection is None:
+        return ReconnectsThroughSentinels
+    return type(
+        f"{step_connection.__name__}ThroughSentinels", (ReconnectsThroughSentinels, step_connection), {}
+    )
+
+
+def _host(entry: str, step_connection: type | None = None) -> dict:
     parts = urlsplit(entry)
     if parts.scheme in ("redis", "rediss"):
         return {"address": entry}
@@ -72,5 +82,5 @@ def _host(entry: str) -> dict:
         "master_name": name,
         "db": int(db or 0),
         "sentinel_kwargs": SENTINEL_OPTIONS,
-        "connection_class": ReconnectsThroughSentinels,
+        "connection_class": through_sentinels(step_connection),
     }

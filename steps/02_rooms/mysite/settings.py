@@ -8,6 +8,8 @@ from pathlib import Path
 
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from mysite.cancellations import CancellableConnection
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Development defaults. In production set DJANGO_SECRET_KEY, DJANGO_DEBUG=0 and
@@ -79,6 +81,9 @@ CHANNEL_LAYERS = {
                     # connections and raises past that. Async consumers send to their groups all
                     # at once, a connection each, so a busy server needs more (Redis allows 10000).
                     "max_connections": 1000,
+                    # Not in the blog: on Python 3.10 and 3.11, redis-py can lose the cancellation
+                    # that ends a consumer whose client left (mysite/cancellations.py).
+                    "connection_class": CancellableConnection,
                 }
             ],
             # Not in the blog: room for a burst. Each server process has one queue in Redis,

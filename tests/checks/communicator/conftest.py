@@ -11,6 +11,7 @@ from pathlib import Path
 
 import django
 import pytest
+from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
 from channels.testing import WebsocketCommunicator
 
 from workshop.protocol import unique_room_name
@@ -21,6 +22,36 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "mysite.settings"
 django.setup()
 
 ORIGIN = (b"origin", b"http://127.0.0.1")
+WAIT = 10  # seconds a communicator waits for the consumer; it only ever decides a failure
+
+
+class PatientCommunicator(WebsocketCommunicator):
+    """A WebsocketCommunicator that waits up to WAIT seconds where its default is 1 s: on a busy
+    machine (the suite runs checks side by side) a consumer is slower, never wrong."""
+
+    async def connect(self, timeout=WAIT):
+        return await super().connect(timeout)
+
+    async def receive_from(self, timeout=WAIT):
+        return await super().receive_from(timeout)
+
+    async def receive_json_from(self, timeout=WAIT):
+        return await super().receive_json_from(timeout)
+
+    async def disconnect(self, code=1000, timeout=WAIT):
+        return await super().disconnect(code, timeout)
+
+
+@pytest.fixture(autouse=True)
+async def own_channel_layer():
+    """Each test its own channel layer. Channels keeps one per process, and channels_redis's holds
+    state of the event loop it ran in (its receive lock, its connection pools): carried into the
+    next test's loop, a leftover makes that test fail ("bound to a different event loop";
+    django/channels#876, channels_redis#367). Closed at the end, in the loop that used it."""
+    yield
+    layer = channel_layers.backends.pop(DEFAULT_CHANNEL_LAYER, None)
+    if layer is not None and hasattr(layer, "close_pools"):
+        await layer.close_pools()
 
 
 @pytest.fixture
@@ -29,7 +60,7 @@ def communicator():
     from mysite.asgi import application
 
     def open_at(path, headers=(ORIGIN,)):
-        return WebsocketCommunicator(application, path, headers=list(headers))
+        return PatientCommunicator(application, path, headers=list(headers))
 
     return open_at
 
@@ -55,3 +86,5 @@ async def connected(communicator):
     yield connect
     for comm in live:
         await comm.disconnect()
+        # asgiref cancels a consumer still running after the wait, and says nothing: say it here.
+        assert not comm.future.cancelled(), f"the consumer did not end within {WAIT} s of its client leaving"

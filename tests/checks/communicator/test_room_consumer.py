@@ -1,5 +1,7 @@
 """Steps 02 and 03, in memory (with the step's real Redis channel layer): a room is a group."""
 
+import asyncio
+
 from channels.layers import get_channel_layer
 
 from workshop_markers import sent_after_marker
@@ -26,3 +28,30 @@ async def test_anyone_with_the_channel_layer_can_speak_to_the_room(connected, ro
     alice = await connected(f"/ws/chat/{room}/")
     await get_channel_layer().group_send(f"chat_{room}", {"type": "chat.message", "message": "from outside"})
     assert await alice.receive_json_from() == {"message": "from outside"}
+
+
+async def test_a_command_of_the_channel_layer_stays_cancelled_whenever_the_cancel_lands():
+    """What mysite/cancellations.py is for: a consumer whose client left is cancelled while it
+    waits on Redis, and on Python 3.10 and 3.11 redis-py's own connection loses a cancellation
+    that lands as a command is written (the consumer then lingers until daphne kills it). Each
+    command here is cancelled after 0 to 7 turns of the event loop, ten times each."""
+    redis = get_channel_layer().connection(0)
+    lost, cancelled = [], 0
+    for turns in range(8):
+        for _ in range(10):
+            command = asyncio.ensure_future(redis.eval("return 1", 0))
+            for _ in range(turns):
+                await asyncio.sleep(0)  # one turn of the loop: the command goes a step further
+            if command.done():
+                continue
+            command.cancel()
+            cancelled += 1
+            try:
+                await command
+                lost.append(turns)
+            except asyncio.CancelledError:
+                pass
+    assert cancelled > 0 and lost == [], (
+        f"{len(lost)} of {cancelled} cancellations lost, after turns {sorted(set(lost))}"
+    )
+    assert await redis.eval("return 7", 0) == 7, "the connection is out of step after the cancellations"
