@@ -56,12 +56,23 @@ def hosts_from_environment(step_host: dict) -> list[dict]:
 
 def through_sentinels(step_connection: type | None) -> type:
     """ReconnectsThroughSentinels, keeping what the step's own connection class adds (its
-    cancellations, mysite/cancellations.py), when it names one."""
+    cancellations, mysite/cancellations.py), when it names one: in the connection to the primary,
+    and in the clients that ask the sentinels where the primary is. A cancellation lost while one
+    asked them (Python 3.10 and 3.11) kept a consumer whose client had left reading on, 5 s at a
+    time, and a handshake to its server unanswered until daphne dropped it: after a shard's
+    failover, one member came back 2-4 s after the others."""
     if step_connection is None:
         return ReconnectsThroughSentinels
-    return type(
-        f"{step_connection.__name__}ThroughSentinels", (ReconnectsThroughSentinels, step_connection), {}
-    )
+
+    class StepConnectionThroughSentinels(ReconnectsThroughSentinels, step_connection):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            # redis-py makes the sentinels' clients itself, with no connection class to give it.
+            for sentinel in self.connection_pool.sentinel_manager.sentinels:
+                sentinel.connection_pool.connection_class = step_connection
+
+    StepConnectionThroughSentinels.__name__ = f"{step_connection.__name__}ThroughSentinels"
+    return StepConnectionThroughSentinels
 
 
 def _host(entry: str, step_connection: type | None = None) -> dict:

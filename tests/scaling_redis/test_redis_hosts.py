@@ -1,6 +1,8 @@
 """REDIS_HOSTS, as deploy/settings.py reads it: one Redis, Sentinel, shards, each with the step's options."""
 
 import pytest
+from channels_redis.utils import create_pool
+from redis.asyncio.connection import Connection
 
 from deploy.channel_layer_hosts import SENTINEL_OPTIONS, ReconnectsThroughSentinels, hosts_from_environment
 
@@ -36,3 +38,20 @@ def test_an_entry_that_is_not_a_host_is_refused_with_the_format(monkeypatch, val
     monkeypatch.setenv("REDIS_HOSTS", value)
     with pytest.raises(ValueError, match="REDIS_HOSTS"):
         hosts_from_environment(STEP_HOST)
+
+
+def test_a_sentinel_host_keeps_the_steps_connection_class_for_the_primary_and_the_sentinels(monkeypatch):
+    """The step's connection keeps cancellations (mysite/cancellations.py): so must the connection
+    through the sentinels, and the clients that ask them where the primary is."""
+
+    class StepConnection(Connection):
+        pass
+
+    monkeypatch.setenv("REDIS_HOSTS", "sentinel://10.0.0.5:26379,10.0.0.6:26379/chat")
+    [watched] = hosts_from_environment({**STEP_HOST, "connection_class": StepConnection})
+    pool = create_pool(watched)  # as channels_redis makes it; connects to nothing yet
+    connection = pool.make_connection()
+    assert isinstance(connection, ReconnectsThroughSentinels) and isinstance(connection, StepConnection)
+    assert [s.connection_pool.connection_class for s in pool.sentinel_manager.sentinels] == [
+        StepConnection
+    ] * 2

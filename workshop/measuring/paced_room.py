@@ -32,6 +32,7 @@ from workshop.running.groups import group_members, process_of, wait_for_group_si
 from workshop.running.waiting import eventually
 
 RECONNECT_DELAY = 0.1  # between attempts while no server takes the socket, or Redis is away (4013)
+SPREAD_ROUNDS = 5  # reconnects of every member that until_spread may try before it gives up
 
 
 @dataclass
@@ -134,13 +135,17 @@ class PacedRoom:
         async def spread() -> bool:
             return len({process_of(name) for name in await group_members(redis_url, self.room)}) >= processes
 
-        for member in [None, *self.members]:
+        # Five rounds of reconnects: on a busy machine one worker can win several in a row.
+        for member in [None, *self.members * SPREAD_ROUNDS]:
             if member is not None:
                 await self.reconnect(member)
             if await spread():
                 # A reconnected member's old channel is discarded as its socket closes: wait for it.
                 return await wait_for_group_size(redis_url, self.room, len(self.members))
-        raise AssertionError(f"all {len(self.members)} members landed on fewer than {processes} workers")
+        raise AssertionError(
+            f"all {len(self.members)} members landed on fewer than {processes} workers, "
+            f"through {SPREAD_ROUNDS} rounds of reconnects"
+        )
 
     def sessions_of(self, member: str) -> list[Session]:
         return [session for session in self.sessions if session.member == member]

@@ -32,7 +32,12 @@ from workshop.running.waiting import until
 
 SENTINELS = 3
 QUORUM = 2  # sentinels that must agree a primary is down before one of them fails it over
-DOWN_AFTER_MS = 1000  # silence after which a sentinel calls a primary down (the floor of a failover)
+# Silence after which a sentinel calls a primary down: the floor of a failover. Keep it above
+# Sentinel's 1 s ping period. A switch resets a sentinel's link to the new primary, and its first
+# PING goes out a ping period later; at 1000 ms the sentinels called the primary they had just
+# promoted down before its PONG came back (11 unprompted second failovers in 20; none at 1500),
+# and meanwhile redis-py refuses a primary they flag down, so clients could not connect.
+DOWN_AFTER_MS = 1500
 # A failover that stalls is given up after this. Sentinel also starts no new failover of the same
 # primary within twice this of the last one's start (sentinel.c): faults closer than that measure
 # that rule, not a failover, so `wait_until_ready_for_a_fault` spaces them.
