@@ -4,13 +4,16 @@ import pytest
 
 from workshop.running.clients import ChatClient
 from workshop.running.step_server import start_step_runserver
+from workshop.steps import copy_project
 
 pytestmark = pytest.mark.live
 
 
 @pytest.fixture
-def runserver(any_project, redis_url):
-    server = start_step_runserver(any_project, redis_url=redis_url)
+def runserver(any_project, redis_url, tmp_path):
+    # runserver checks migrations as it starts, which opens the project's SQLite database and so
+    # creates db.sqlite3: in a copy, so the snapshot stays as committed (tests/harness/projects.py).
+    server = start_step_runserver(copy_project(any_project, tmp_path / any_project.name), redis_url=redis_url)
     yield server
     server.stop()
 

@@ -12,7 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from workshop.paths import STEPS_DIR
 from workshop.steps import Step, all_steps, all_suites, steps_with
+
+# What steps/ held when the run started (bytecode caches aside), and what the run added to it.
+FILES_AT_START: set[Path] = set()
+WRITTEN_INTO_STEPS: list[Path] = []
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -21,6 +26,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         group.addoption(
             suite.option, help=f"check this Django project with the {suite.name} suite: {suite.covers}"
         )
+
+
+def files_in(folder: Path) -> set[Path]:
+    return {path for path in folder.rglob("*") if path.is_file() and "__pycache__" not in path.parts}
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    FILES_AT_START.update(files_in(STEPS_DIR))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In the controller (or a serial run), once every check has ended: the snapshots as they were."""
+    if hasattr(session.config, "workerinput"):
+        return
+    WRITTEN_INTO_STEPS[:] = sorted(files_in(STEPS_DIR) - FILES_AT_START)
+    if WRITTEN_INTO_STEPS:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if WRITTEN_INTO_STEPS:
+        terminalreporter.section("Written into the lesson snapshots", red=True)
+        for path in WRITTEN_INTO_STEPS:
+            terminalreporter.write_line(
+                f"{path.relative_to(STEPS_DIR.parent)}: a check that writes into a project must run on a copy"
+            )
 
 
 def pytest_configure(config: pytest.Config) -> None:
