@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any, Callable, Iterator
+from urllib.parse import urlsplit
 
 import pytest
 
-from workshop.running.redis_server import EmbeddedRedis, workshop_redis
+from workshop.running.redis_server import EmbeddedRedis, redis_answers_ping, workshop_redis
 from workshop.running.shards import ShardedRedis
 from workshop.running.step_server import StepServer, start_step_server
 
@@ -19,14 +20,42 @@ SHARDS = int(os.environ.get("WORKSHOP_REDIS_SHARDS", "1"))
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
-    """REDIS_URL when set, else an embedded server started for this run (never 127.0.0.1:6379)."""
+def redis_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """REDIS_URL when set, else an embedded server started for this run (never 127.0.0.1:6379).
+
+    Each xdist worker has its own: an embedded server of its own, or on REDIS_URL a database of
+    its own (worker N takes the URL's database + N). Nothing is ever flushed: the checks remove
+    what they made, and check that they did.
+    """
     if SHARDS > 1:
         with ShardedRedis(SHARDS) as shards:
             yield shards.hosts
         return
+    workerinput = getattr(request.config, "workerinput", None)
     with workshop_redis(use_local=False) as redis:
-        yield redis.url
+        if workerinput is None or not os.environ.get("REDIS_URL"):
+            yield redis.url
+        else:
+            yield worker_database(redis.url, workerinput["workerid"])
+
+
+def worker_database(url: str, worker_id: str) -> str:
+    """`url` with an xdist worker's own database number: the URL's own + the worker's index.
+
+    (A process a check starts inherits PYTEST_XDIST_WORKER but is no worker: it gets the URL
+    the check gives it, already its worker's.)
+    """
+    worker = worker_id.removeprefix("gw")
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    own = parts._replace(path=f"/{base + int(worker)}").geturl()
+    if own != url and not redis_answers_ping(own, timeout=3.0):
+        raise ConnectionError(
+            f"REDIS_URL is {url}: xdist worker gw{worker} would use {own}, which does not answer "
+            "(fewer databases than workers?). Run with fewer workers (ARGS=-n2) or a database "
+            "number lower in REDIS_URL."
+        )
+    return own
 
 
 def channel_layer_of(redis_url: str) -> dict[str, str]:
