@@ -19,6 +19,13 @@ FIGURES: list[str] = []
 FAILED: list[dict[str, object]] = []
 OUTCOMES_BY_CHECK: dict[str, str] = {}
 SEVERITY = ["passed", "skipped", "failed"]
+# A check runs where xdist puts it, a worker; the run's summary is written by the controller. What
+# a worker learns travels on the check's reports as user properties under these keys, and every
+# record below is taken from the reports (pytest_runtest_logreport), in a worker run or a serial one.
+FAILURE_PROPERTY = "workshop.failure"
+FIGURE_PROPERTY = "workshop.figure"
+# The checks in the order they were collected, for a learner's account in a stable order.
+COLLECTED: list[str] = []
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -50,40 +57,61 @@ def _what_it_saw(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
     """A failed check says, in one line of plain words, what to look at (its hint in workshop/catalogue)."""
     report = yield
-    outcome = "failed" if report.failed else "skipped" if report.skipped else "passed"
-    if report.when == "call" or outcome != "passed":
-        # A check's outcome is its worst phase's: a failed teardown fails a passed call.
-        worst = max(OUTCOMES_BY_CHECK.get(item.nodeid, "passed"), outcome, key=SEVERITY.index)
-        OUTCOMES_BY_CHECK[item.nodeid] = worst
     if report.failed:
         hint = hint_for(item.name.split("[")[0])  # workshop/catalogue: in the learner's language
         did_not_start = call.excinfo is not None and call.excinfo.errisinstance(ProcessFailedToStart)
         if did_not_start:
             hint = say("check.did_not_start_hint")
-            HINTS.append((item.name, say("check.did_not_start_verbose")))
         elif hint:
-            HINTS.append((item.name, hint))
             report.sections.append(("Hint", hint))
         saw = _what_it_saw(call.excinfo) if call.excinfo is not None else "it failed"
-        if not any(record["check"] == item.name for record in FAILED):
-            # The first phase to fail says why; a teardown failing after it is its consequence.
-            FAILED.append(
-                {
-                    "check": item.name,
-                    "did": _what_it_did(item),
-                    "saw": saw,
-                    "hint": hint,
-                    "did_not_start": did_not_start,
-                }
-            )
+        record = {
+            "check": item.name,
+            "did": _what_it_did(item),
+            "saw": saw,
+            "hint": hint,
+            "did_not_start": did_not_start,
+        }
+        report.user_properties.append((FAILURE_PROPERTY, record))
     return report
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Each phase's report, where the run's summary is written: outcomes, hints, figures."""
+    outcome = "failed" if report.failed else "skipped" if report.skipped else "passed"
+    if report.when == "call" or outcome != "passed":
+        # A check's outcome is its worst phase's: a failed teardown fails a passed call.
+        worst = max(OUTCOMES_BY_CHECK.get(report.nodeid, "passed"), outcome, key=SEVERITY.index)
+        OUTCOMES_BY_CHECK[report.nodeid] = worst
+    for key, value in report.user_properties:
+        if key == FAILURE_PROPERTY and not any(record["check"] == value["check"] for record in FAILED):
+            # The first phase to fail says why; a teardown failing after it is its consequence.
+            FAILED.append({**value, "nodeid": report.nodeid})
+            if value["did_not_start"]:
+                HINTS.append((value["check"], say("check.did_not_start_verbose")))
+            elif value["hint"]:
+                HINTS.append((value["check"], value["hint"]))
+        elif key == FIGURE_PROPERTY and report.when == "teardown":  # the last report holds them all
+            FIGURES.append(f"{report.nodeid}\n    {value}")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    COLLECTED[:] = [item.nodeid for item in session.items]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node: object, ids: list[str]) -> None:
+    """In xdist's controller, which collects nothing itself: the workers' collection (all the same)."""
+    COLLECTED[:] = ids
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     path = session.config.getoption("learner_report", None)
-    if path:
+    if path and not hasattr(session.config, "workerinput"):  # the controller's, or a serial run's
         counts = {outcome: list(OUTCOMES_BY_CHECK.values()).count(outcome) for outcome in SEVERITY}
-        Path(path).write_text(json.dumps({"failed": FAILED, "outcomes": counts}, indent=1))
+        order = {nodeid: index for index, nodeid in enumerate(COLLECTED)}
+        failed = sorted(FAILED, key=lambda record: order.get(str(record["nodeid"]), len(order)))
+        Path(path).write_text(json.dumps({"failed": failed, "outcomes": counts}, indent=1))
 
 
 @pytest.fixture
@@ -91,7 +119,7 @@ def report_figure(request: pytest.FixtureRequest) -> Callable[[str], None]:
     """Print a measured figure in the run's summary ("Figures"), whatever the test's outcome."""
 
     def report(line: str) -> None:
-        FIGURES.append(f"{request.node.nodeid}\n    {line}")
+        request.node.user_properties.append((FIGURE_PROPERTY, line))
 
     return report
 
