@@ -23,7 +23,7 @@ class LoggedProcess:
     """A child process whose output is kept (the last lines) and can be waited on.
 
     A reader thread drains the child's output so it never blocks on a full pipe, keeps a
-    tail for error messages, keeps every line matching `note` (however many came between),
+    tail for error messages, keeps every line matching `note` (however many came between; a traceback whole, as one entry),
     and optionally echoes each line (for `make run`).
     """
 
@@ -40,6 +40,7 @@ class LoggedProcess:
         self.command = list(command)
         # Every line matching `note`, however long the run: the tail forgets, this does not.
         self.noted: list[str] = []
+        self._traceback_open = False  # the last noted entry is a traceback still being printed
         self._note = re.compile(note) if note else None
         self._lines: collections.deque[str] = collections.deque(maxlen=tail_lines)
         self._line_count = 0
@@ -77,8 +78,11 @@ class LoggedProcess:
         for line in self._process.stdout:
             line = line.rstrip("\n")
             with self._new_line:
-                if self._note is not None and self._note.search(line):
+                if self._traceback_open:
+                    self._traceback_open = self._continue_traceback(line)
+                elif self._note is not None and self._note.search(line):
                     self.noted.append(line)
+                    self._traceback_open = line.startswith("Traceback")
                 self._lines.append(line)
                 self._line_count += 1
                 self._new_line.notify_all()
@@ -89,6 +93,11 @@ class LoggedProcess:
             # this thread still counts as alive is up to the interpreter's thread timing.)
             self._output_ended = True
             self._new_line.notify_all()
+
+    def _continue_traceback(self, line: str) -> bool:
+        """A traceback is one noted entry, up to its exception's line: a crash reads whole."""
+        self.noted[-1] += "\n" + line
+        return not line or line[0].isspace()
 
     def tail(self, lines: int = 40) -> str:
         with self._new_line:
