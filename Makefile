@@ -41,8 +41,10 @@ run: $(SERVE) ## serve a step (STEP=NN, default the last) with Redis until Ctrl-
 production: $(SERVE) ## serve a step as in production (deploy/): nginx with TLS, WORKERS=N daphne processes (default 2) under supervisor, Redis (REDIS=sentinel or shards:N); until Ctrl-C
 	@$(PY) -m workshop production $(if $(STEP),--step $(STEP)) $(if $(WORKERS),--workers $(WORKERS)) $(if $(REDIS),--redis $(REDIS))
 
-test: $(DEV) ## run every check: all steps, real daphne, real Redis
-	$(PY) -m pytest $(ARGS)
+# Side by side in worker processes (-n auto: tests/harness/scheduling.py picks how many), the 15
+# slowest listed at the end. ARGS=-n0 runs one check at a time, as for a debugger.
+test: $(DEV) ## run every check: all steps, real daphne, real Redis, in parallel (ARGS=-n0: one at a time)
+	$(PY) -m pytest -n auto --durations=15 $(ARGS)
 
 test-all: $(DEV) ## run every check on each supported Python found here (nox; pyproject.toml lists them)
 	$(VENV)/bin/nox --session suite $(if $(ARGS),-- $(ARGS))
@@ -68,7 +70,7 @@ soak: $(DEV) ## longer loads on the steps with rooms (200,000 deliveries each), 
 failover: $(DEV) ## kill a Sentinel-watched Redis primary under a chatting room RUNS times (default 10), printing how long the chat was down
 	@$(PY) -m workshop failover $(if $(RUNS),--runs $(RUNS))
 
-bench: $(DEV) ## throughput and latency of every step beside a plain-websockets baseline (BENCH=quick: under a minute)
+bench: $(DEV) ## throughput and latency of every step beside a plain-websockets baseline (BENCH=quick: about a minute)
 	@$(PY) -m workshop bench $(if $(filter quick,$(BENCH)),--quick)
 
 profile: $(DEV) ## where step 03 spends its time per delivered message, sampled with py-spy; flame graphs in build/profile/

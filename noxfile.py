@@ -26,6 +26,9 @@ CORE = [
     *sorted({str(path) for suite in all_suites().values() for path in suite.checks}),
 ]
 
+# Side by side in xdist workers, the slowest listed, as `make test` runs the suite (Makefile).
+PARALLEL = ["-n", "auto", "--durations=15"]
+
 nox.options.sessions = ["suite"]
 nox.options.default_venv_backend = "uv|virtualenv"  # uv when it is there: seconds, not a minute
 
@@ -43,7 +46,7 @@ def _install(session: nox.Session) -> dict[str, str]:
 def suite(session: nox.Session) -> None:
     """Every check, as `make test` runs them."""
     env = _install(session)
-    session.run("python", "-m", "pytest", *session.posargs, env=env)
+    session.run("python", "-m", "pytest", *PARALLEL, *session.posargs, env=env)
 
 
 @nox.session(python=PYTHONS)
@@ -59,7 +62,7 @@ def core(session: nox.Session) -> None:
     # does a Japanese twin's run (`translation`: a notebook, make check's account), whose code
     # is the English one's.
     session.run(
-        "python", "-m", "pytest", *CORE, "--ignore=tests/toolkit/test_hints.py",
+        "python", "-m", "pytest", *PARALLEL, *CORE, "--ignore=tests/toolkit/test_hints.py",
         "--ignore=tests/toolkit/test_ratchet.py", "--ignore=tests/toolkit/test_tutorial_contract_can_fail.py",
         "-m", "not translation", *session.posargs, env=env,
     )  # fmt: skip

@@ -7,7 +7,14 @@ tests/materials/  the teaching materials hold together: manifest, lessons, noteb
 tests/toolkit/    the toolkit's own tests: Redis, servers, learner mode, locks, reports
 """
 
-pytest_plugins = ["harness.projects", "harness.servers", "harness.rooms", "harness.reports", "harness.pages"]
+pytest_plugins = [
+    "harness.projects",
+    "harness.servers",
+    "harness.rooms",
+    "harness.reports",
+    "harness.pages",
+    "harness.scheduling",
+]
 
 # Run per step in a process of its own, by tests/checks/test_communicator.py.
 collect_ignore = ["checks/communicator"]

@@ -140,7 +140,7 @@ def check(step_name: str, fast: bool, extra: list[str], project: str | None = No
         return learner_result
     step = find_step(step_name)
     selection = step.marker + (" and not (slow or browser or floods)" if fast else "")
-    command = [sys.executable, "-m", "pytest", str(CHECKS_DIR), "-m", selection, *extra]
+    command = [sys.executable, "-m", "pytest", "-n", "auto", str(CHECKS_DIR), "-m", selection, *extra]
     print(say("check.snapshot", step=step.name, command=" ".join(command[1:])), flush=True)
     return subprocess.call(command, cwd=REPO_ROOT)
 

@@ -19,7 +19,7 @@ from workshop.protocol import MAX_MESSAGE_LENGTH, TRY_AGAIN_LATER, unique_room_n
 from workshop.running.clients import ChatClient
 from workshop.running.groups import group_members, queued_messages, wait_for_empty_queue, wait_for_group_size
 
-pytestmark = [pytest.mark.live, pytest.mark.floods]
+pytestmark = [pytest.mark.live, pytest.mark.floods, pytest.mark.apart]
 
 RESUME_LIMIT_SECONDS = 10.0
 

@@ -4,9 +4,12 @@ Each notebook starts its own servers and Redis through the toolkit, so a behavio
 step (or in the toolkit) fails here. They run with `jupyter nbconvert --execute` from the venv,
 in the kernel they name (`python3`: the venv's own Python), with nothing registered first.
 Outputs are not committed: see workshop/learning/notebooks.py. The Japanese twins in notebooks/ja/
-run too: their code is the English code (tests/materials/test_translations.py), their prose is not.
+are checked too: their code is the English code (tests/materials/test_translations.py), their prose
+is not, so a twin whose code ran top to bottom in this run, as its English notebook, is not run again.
 """
 
+import hashlib
+import json
 import os
 import re
 import subprocess
@@ -22,6 +25,14 @@ from workshop.steps import all_steps, all_topics, find_step
 
 NOTEBOOK_TIMEOUT = 240  # seconds for a whole notebook; each takes well under a minute here
 CELL_TIMEOUT = 120
+# Notebooks that run apart from the other checks that assert a bound or load the CPU, or alone,
+# with nothing beside them (tests/harness/scheduling.py), and why. (05 kills a primary too, but
+# waits for the failover as long as it takes and asserts no bound on it.)
+RUNS_APART = {
+    "03_async": (pytest.mark.alone, "it runs the quick benchmark and loads"),
+    "04_production": (pytest.mark.apart, "it asserts a killed worker's clients chat again within 10 s"),
+}
+
 
 NOTEBOOKS = [
     pytest.param(step.notebook, id=step.notebook.stem, marks=getattr(pytest.mark, step.marker))
@@ -43,6 +54,21 @@ NOTEBOOKS += [
     )
     for param in NOTEBOOKS
 ]
+# To run, each goes apart or alone, or into one group with its Japanese twin, which then runs after it in
+# the same worker and finds the English run done (`--dist loadgroup`).
+RUNS = [
+    pytest.param(
+        *param.values,
+        id=param.id,
+        marks=[
+            *param.marks,
+            RUNS_APART[param.values[0].stem][0]
+            if param.values[0].stem in RUNS_APART
+            else pytest.mark.xdist_group(f"notebook-{param.values[0].stem}"),
+        ],
+    )
+    for param in NOTEBOOKS
+]
 # How each language's notebook opens: what you will see, before which step and which diff.
 OPENING = {"en": "What you will see", "ja": "このノートブックで見ること"}
 
@@ -54,21 +80,39 @@ def test_every_step_and_topic_has_a_notebook_and_every_notebook_one_of_them():
     assert all_notebooks() == sorted(owners)
 
 
+def what_runs(path) -> str:
+    """A fingerprint of what nbconvert executes: the kernel and the code cells, in order."""
+    notebook = nbformat.read(path, as_version=4)
+    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    return hashlib.sha256(json.dumps([notebook.metadata.kernelspec, code]).encode()).hexdigest()[:16]
+
+
 @pytest.mark.notebook
 @pytest.mark.timeout(NOTEBOOK_TIMEOUT)
-@pytest.mark.parametrize("path", NOTEBOOKS)
-def test_the_notebook_runs_top_to_bottom_with_jupyter_nbconvert(path, tmp_path):
+@pytest.mark.parametrize("path", RUNS)
+def test_the_notebook_runs_top_to_bottom_with_jupyter_nbconvert(path, tmp_path, run_folder, request):
+    ran = run_folder / "notebooks-that-ran"  # in this run, by any worker: fingerprints of their code
+    if path.parent == JAPANESE_NOTEBOOKS_DIR and (ran / what_runs(path)).exists():
+        # The same kernel and code cells as its English notebook, which ran top to bottom in this
+        # run: executing them again would prove nothing more. (Alone, `-k ja/`, it runs itself.)
+        print(f"{path.name}: the code of notebooks/{path.name}, which ran top to bottom in this run")
+        return
+    env = {**os.environ, "NO_COLOR": "1"}
+    if os.environ.get("REDIS_URL"):  # the notebook's kernel on this worker's own database of it
+        env["REDIS_URL"] = request.getfixturevalue("redis_url")
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute"]
         + [f"--ExecutePreprocessor.timeout={CELL_TIMEOUT}", "--output-dir", str(tmp_path), str(path)],
         capture_output=True,
         text=True,
-        env={**os.environ, "NO_COLOR": "1"},
+        env=env,
     )
     # On failure nbconvert prints the failing cell and its traceback (colours stripped).
     assert result.returncode == 0, re.sub(r"\x1b\[[0-9;]*m", "", result.stderr)[-6000:]
     print(f"{path.name} ran in {time.perf_counter() - started:.1f} s")
+    ran.mkdir(exist_ok=True)
+    (ran / what_runs(path)).write_text(str(path))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS)

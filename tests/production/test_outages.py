@@ -32,6 +32,7 @@ BACK_WITHIN = 10.0  # seconds until every client of a dead worker chats again; m
 WEBSOCKET_TIMEOUT, GROUP_EXPIRY = 3, 8
 
 
+@pytest.mark.apart  # asserts how soon a killed or restarted worker's clients chat again
 async def test_a_killed_worker_comes_back_its_clients_chat_again_and_the_others_miss_nothing(
     own_stack, redis_url, unique_room, report_figure
 ):
@@ -75,6 +76,7 @@ async def test_a_killed_worker_comes_back_its_clients_chat_again_and_the_others_
     await forget_group(redis_url, room)
 
 
+@pytest.mark.apart  # asserts how soon a killed or restarted worker's clients chat again
 async def test_group_expiry_removes_a_dead_workers_channels_and_websocket_timeout_keeps_live_ones_safe(
     own_stack, redis_url, unique_room, report_figure
 ):
@@ -121,6 +123,7 @@ async def test_group_expiry_removes_a_dead_workers_channels_and_websocket_timeou
     await forget_group(redis_url, room)
 
 
+@pytest.mark.apart  # asserts how soon a killed or restarted worker's clients chat again
 async def test_a_rolling_restart_under_load_brings_every_client_back_without_duplicates(
     own_stack, redis_url, unique_room, report_figure
 ):

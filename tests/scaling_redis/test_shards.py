@@ -133,6 +133,7 @@ async def test_groups_and_queues_spread_over_every_shard_and_every_room_chats(
     )
 
 
+@pytest.mark.apart
 async def test_when_one_shard_dies_exactly_the_rooms_that_need_it_fail_and_every_handshake_is_answered(
     fresh_server, report_figure
 ):
@@ -180,6 +181,7 @@ async def test_when_one_shard_dies_exactly_the_rooms_that_need_it_fail_and_every
     )
 
 
+@pytest.mark.apart
 async def test_with_each_shard_a_sentinel_watched_primary_losing_one_is_a_failover_not_an_outage(
     fresh_server, report_figure
 ):
@@ -297,6 +299,8 @@ async def test_servers_with_different_host_lists_split_a_room_whose_group_moved(
 SOAK = Load(rooms=10, clients=20, messages=50, mode="paced")  # 200,000 deliveries
 
 
+@pytest.mark.floods
+@pytest.mark.alone
 async def test_after_a_200000_delivery_soak_on_shards_no_key_of_ours_remains(fresh_server, report_figure):
     with ShardedRedis(2) as shards:
         servers = await one_server_per_shard(fresh_server, shards.hosts)

@@ -25,6 +25,10 @@ from workshop.paths import REPO_ROOT, WORK_DIR
 from workshop.steps import NOT_PART_OF_A_PROJECT, Step, all_steps, find_step, suite
 
 STATUS_FILE = ".check-status.json"
+# Workers a learner's whole check runs in (pytest-xdist): the 21 s silence and the tutorial's
+# browser tests go side by side, and two are as many as a dozen checks fill. `--fast` leaves both
+# out, and runs in one process: a worker would cost more to start than it saves.
+LEARNER_WORKERS = 2
 # Copied to a work copy: the project, not its README (which describes the finished step).
 LEFT_OUT = shutil.ignore_patterns(*NOT_PART_OF_A_PROJECT, "README*.md")
 
@@ -75,6 +79,7 @@ def check_project(step_name: str, project: str | None, fast: bool, extra: list[s
     with tempfile.TemporaryDirectory(prefix="workshop-check-") as scratch:
         report = Path(scratch) / "report.json"
         command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly"]
+        command += ["-n", "0" if fast else str(LEARNER_WORKERS)]
         for name in step.suites:
             command += [*map(str, suite(name).checks), suite(name).option, str(folder)]
         command += [

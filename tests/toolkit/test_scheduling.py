@@ -1,0 +1,121 @@
+"""Checks run side by side; those marked `apart` one at a time, those marked `alone` with nothing
+beside them (tests/harness/scheduling.py).
+
+A small session of its own, in a scratch folder, with the harness's scheduling and three xdist
+workers: each of its checks writes when it starts and ends, and the log says who ran beside whom.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from workshop.paths import REPO_ROOT
+
+pytestmark = pytest.mark.live  # a pytest session with xdist workers of its own
+
+INNER_CHECKS = '''
+import json, os, time
+from pathlib import Path
+
+import pytest
+
+LOG = Path(os.environ["SIDE_BY_SIDE_LOG"])
+WINDOW = 0.5  # seconds each check stays, watching who else runs; only what it sees decides
+
+
+def write(event, name):
+    with LOG.open("a") as log:
+        log.write(json.dumps({"event": event, "name": name, "worker": os.environ["PYTEST_XDIST_WORKER"]}) + "\\n")
+
+
+def running_besides(me):
+    events = [json.loads(line) for line in LOG.read_text().splitlines()]
+    started = {e["name"] for e in events if e["event"] == "start"}
+    ended = {e["name"] for e in events if e["event"] == "end"}
+    return started - ended - {me}
+
+
+@pytest.fixture(autouse=True)
+def logged(request):
+    write("start", request.node.name)
+    yield
+    write("end", request.node.name)
+
+
+def watch(me, until_seen=False):
+    """What ran beside `me` during WINDOW seconds (or until something did, if `until_seen`)."""
+    seen, deadline = set(), time.monotonic() + (4 * WINDOW if until_seen else WINDOW)
+    while time.monotonic() < deadline and not (until_seen and seen):
+        seen |= running_besides(me)
+    return seen
+
+
+@pytest.mark.parametrize("n", range(6))
+def test_side(n):
+    watch(f"test_side[{n}]", until_seen=True)
+
+
+@pytest.mark.alone
+@pytest.mark.parametrize("n", range(3))
+def test_alone(n):
+    assert watch(f"test_alone[{n}]") == set()
+
+
+@pytest.mark.apart
+@pytest.mark.parametrize("n", range(3))
+def test_apart(n):
+    beside = watch(f"test_apart[{n}]")
+    assert not {name for name in beside if name.startswith(("test_apart", "test_alone"))}, beside
+
+
+@pytest.mark.xdist_group("pair")
+def test_pair_first():
+    pass
+
+
+@pytest.mark.xdist_group("pair")
+def test_pair_second():
+    pass
+'''
+
+
+def test_alone_checks_run_with_nothing_beside_them_apart_ones_one_at_a_time_the_rest_side_by_side(tmp_path):
+    (tmp_path / "conftest.py").write_text('pytest_plugins = ["harness.scheduling"]\n')
+    (tmp_path / "test_inner.py").write_text(textwrap.dedent(INNER_CHECKS))
+    log = tmp_path / "log.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "3", "-p", "no:cacheprovider", "-q", str(tmp_path)],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT / "tests"), "SIDE_BY_SIDE_LOG": str(log)},
+        capture_output=True,
+        text=True,
+        timeout=110,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    order = [(event["event"], event["name"]) for event in events]
+    worker = {event["name"]: event["worker"] for event in events}
+
+    alone = [name for name in worker if name.startswith("test_alone")]
+    apart = [name for name in worker if name.startswith("test_apart")]
+    assert len({worker[name] for name in alone + apart}) == 1, f"apart and alone on several workers: {worker}"
+    for name in alone:  # from its start to its end, nothing else started or was running
+        start, end = order.index(("start", name)), order.index(("end", name))
+        assert order[start + 1 : end] == [], f"beside {name}: {order[start + 1 : end]}"
+    assert max(order.index(("end", name)) for name in apart) < min(order.index(("start", n)) for n in alone)
+    assert worker["test_pair_first"] == worker["test_pair_second"]
+    assert order.index(("end", "test_pair_first")) < order.index(("start", "test_pair_second"))
+    side_by_side = [
+        name
+        for name in worker
+        if name.startswith("test_side")
+        and any(
+            e[0] == "start" and e[1].startswith("test_side")
+            for e in order[order.index(("start", name)) + 1 : order.index(("end", name))]
+        )
+    ]
+    assert side_by_side, f"no two checks ran at once: {order}"
