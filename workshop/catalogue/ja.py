@@ -125,7 +125,7 @@ HINTS = {
     ),
     "test_another_client_in_the_same_room_sees_nothing": (
         "alice には自分のエコーが届き、同じルームの bob には何も届かないはずです。ステップ 01 は "
-        "self.send で送り主にだけ返します（Group は使いません）。"
+        "self.send で送信者にだけ返します（Group は使いません）。"
     ),
     "test_unicode_and_markup_come_back_unchanged": (
         "alice のメッセージ（日本語、マークアップ、空白、改行）は、送ったとおりに返るはずです。"
@@ -146,7 +146,7 @@ HINTS = {
     ),
     "test_a_member_who_leaves_as_a_message_reaches_them_is_still_removed_from_the_group": (
         "メッセージが届く途中で抜けたメンバーが Group に残りました。mysite/asgi.py で WebSocket の"
-        "スタックを包んでいる DropSendsToClosedSockets は、そのまま残してください。"
+        "スタックをラップしている DropSendsToClosedSockets は、そのまま残してください。"
     ),
     "test_three_clients_in_two_rooms_give_the_expected_delivery_matrix": (
         "配信表が違います。各メンバーには自分のルームの分（自分の送信も含む）だけが届くはずです。"
@@ -171,7 +171,7 @@ HINTS = {
     ),
     # tests/checks/test_tutorial_contract.py
     "test_the_tutorials_part_4_tests_pass_run_its_way": (
-        "公式チュートリアル Part 4 のテストがこの写しで失敗しました。ページには id（room-name-input、"
+        "公式チュートリアル Part 4 のテストがこの作業コピーで失敗しました。ページには id（room-name-input、"
         "chat-message-input）と #chat-log の value が、同じルームのテストには group_send が必要です。"
     ),
     # tests/checks/test_async_consumer.py
