@@ -55,7 +55,7 @@ NOTEBOOKS += [
     for param in NOTEBOOKS
 ]
 # To run, each goes apart or alone, or into one group with its Japanese twin, which then runs after it in
-# the same worker and finds the English run done (`--dist loadgroup`).
+# the same worker and finds the English run done (groups: tests/harness/scheduling.py).
 RUNS = [
     pytest.param(
         *param.values,
