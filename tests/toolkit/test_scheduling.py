@@ -25,6 +25,7 @@ import pytest
 
 LOG = Path(os.environ["SIDE_BY_SIDE_LOG"])
 WINDOW = 0.5  # seconds each check stays, watching who else runs; only what it sees decides
+SIDES = 6
 
 
 def write(event, name):
@@ -32,10 +33,13 @@ def write(event, name):
         log.write(json.dumps({"event": event, "name": name, "worker": os.environ["PYTEST_XDIST_WORKER"]}) + "\\n")
 
 
+def events():
+    return [json.loads(line) for line in LOG.read_text().splitlines()]
+
+
 def running_besides(me):
-    events = [json.loads(line) for line in LOG.read_text().splitlines()]
-    started = {e["name"] for e in events if e["event"] == "start"}
-    ended = {e["name"] for e in events if e["event"] == "end"}
+    started = {e["name"] for e in events() if e["event"] == "start"}
+    ended = {e["name"] for e in events() if e["event"] == "end"}
     return started - ended - {me}
 
 
@@ -46,17 +50,27 @@ def logged(request):
     write("end", request.node.name)
 
 
-def watch(me, until_seen=False):
-    """What ran beside `me` during WINDOW seconds (or until something did, if `until_seen`)."""
-    seen, deadline = set(), time.monotonic() + (4 * WINDOW if until_seen else WINDOW)
-    while time.monotonic() < deadline and not (until_seen and seen):
+def watch(me):
+    """What ran beside `me` during WINDOW seconds."""
+    seen, deadline = set(), time.monotonic() + WINDOW
+    while time.monotonic() < deadline:
         seen |= running_besides(me)
     return seen
 
 
-@pytest.mark.parametrize("n", range(6))
+def wait_for_another_side(me):
+    """Until another side check runs beside `me` (up to 20 windows), or every one has started."""
+    deadline = time.monotonic() + 20 * WINDOW
+    while time.monotonic() < deadline:
+        if any(name.startswith("test_side") for name in running_besides(me)):
+            return
+        if len({e["name"] for e in events() if e["name"].startswith("test_side")}) == SIDES:
+            return
+
+
+@pytest.mark.parametrize("n", range(SIDES))
 def test_side(n):
-    watch(f"test_side[{n}]", until_seen=True)
+    wait_for_another_side(f"test_side[{n}]")  # an apart check beside it would prove nothing here
 
 
 @pytest.mark.alone
@@ -118,4 +132,4 @@ def test_alone_checks_run_with_nothing_beside_them_apart_ones_one_at_a_time_the_
             for e in order[order.index(("start", name)) + 1 : order.index(("end", name))]
         )
     ]
-    assert side_by_side, f"no two checks ran at once: {order}"
+    assert side_by_side, f"no two checks ran at once: {order}, on workers {worker}"
