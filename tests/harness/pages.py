@@ -8,6 +8,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import io
+import os
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -25,6 +26,7 @@ from workshop.running.browser import (
     find_chromium,
     japanese_fonts,
 )
+from workshop.running.processes import keep_niceness_in_sessions_below
 
 SCREENSHOTS = BUILD_DIR / "screenshots"
 WAIT_MS = 15_000  # how long a page may take to show what we wait for; only ever decides a failure
@@ -50,6 +52,7 @@ def chromium(extra_args: Sequence[str] = ()) -> Iterator[object]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(found), args=[*CHROMIUM_ARGS, *extra_args])
+        keep_niceness_in_sessions_below(os.getpid())  # Playwright starts it in a session of its own
         yield browser
         browser.close()
 

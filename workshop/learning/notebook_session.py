@@ -17,6 +17,7 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workshop.running.processes import keep_niceness_in_own_session
 from workshop.running.redis_server import workshop_redis
 from workshop.running.step_server import StepServer, start_step_server
 from workshop.steps import find_step
@@ -31,6 +32,7 @@ class NotebookWorkshop:
     """Starts Redis (REDIS_URL, else an embedded server) on first use, and servers on demand."""
 
     def __init__(self) -> None:
+        keep_niceness_in_own_session()  # Jupyter starts each kernel in a session of its own
         self._resources = contextlib.ExitStack()
         self._redis_url: str | None = None
         self.redis_description = ""

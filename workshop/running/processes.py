@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import collections
+import contextlib
 import os
 import re
 import signal
@@ -200,6 +201,42 @@ def _prepare_child() -> None:
 
         PR_SET_PDEATHSIG = 1
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    keep_niceness_in_own_session()
+
+
+def keep_niceness_in_own_session(pid: int | str = "self", niceness: int | None = None) -> None:
+    """Give the session a process leads the CPU priority (niceness) the process has, or `niceness`.
+
+    On Linux with autogroups (sched_autogroup, on by default in many kernels), each session is
+    weighed as a group of its own, at niceness 0, whatever niceness its leader inherited: a server
+    that a low-priority process starts in a session of its own would run at full priority. The
+    checks' workers run at the lowest (tests/harness/scheduling.py); their servers stay there too.
+    Nothing to do at niceness 0, for a process that leads no session, or where there are no
+    autogroups.
+    """
+    process = os.getpid() if pid == "self" else int(pid)
+    try:
+        if niceness is None:
+            niceness = os.getpriority(os.PRIO_PROCESS, process)
+        # Only a session's leader speaks for it: never the session of the shell that ran us.
+        if niceness > 0 and os.getsid(process) == process:
+            Path(f"/proc/{process}/autogroup").write_text(str(niceness))
+    except OSError:
+        pass  # no autogroups here (not Linux, or a kernel without them), or the process is gone
+
+
+def keep_niceness_in_sessions_below(root: int) -> None:
+    """keep_niceness_in_own_session, at `root`'s niceness, for every session `root`'s descendants
+    lead: for children a library started in sessions of their own (Playwright's Chromium, which
+    also raises its own priority where it may)."""
+    import psutil  # a check and measuring tool, not in the serve layer `make run` installs
+
+    niceness = os.getpriority(os.PRIO_PROCESS, root)
+    if niceness <= 0:
+        return
+    for child in psutil.Process(root).children(recursive=True):
+        with contextlib.suppress(OSError, psutil.Error):
+            keep_niceness_in_own_session(child.pid, niceness)
 
 
 def child_environment(**overrides: str) -> dict[str, str]:
