@@ -13,7 +13,7 @@ import pytest
 from workshop.measuring.load import Load, run_load
 from workshop.running.groups import wait_for_group_size
 
-pytestmark = [pytest.mark.live, pytest.mark.floods, pytest.mark.alone]
+pytestmark = [pytest.mark.live, pytest.mark.floods, pytest.mark.apart]  # loads, and reports what it measured
 
 PACED = Load(rooms=10, clients=10, messages=20, mode="paced")
 BURST = Load(rooms=10, clients=10, messages=20, mode="burst")

@@ -1,23 +1,26 @@
-"""Checks side by side in pytest-xdist's workers, except those that must run apart or alone.
+"""Checks side by side in pytest-xdist's workers, except those that must not be starved.
 
 `make test` runs the suite in worker processes (`-n auto`): most checks wait (on a server, a
 timer, a kernel), so several fill two cores. Two kinds of check must not share the machine freely:
 
-- `apart`: asserts a recovery bound (a failover, a killed or restarted worker, a Redis restart).
-  It must not run beside another such check, nor beside a CPU load, or its bound would measure
-  them; ordinary checks may run in the other workers (measured not to move its figures: docs/checks.md).
-- `alone`: loads the CPU on purpose (loads, a soak, a benchmark). Nothing runs beside it at all:
-  beside anything it would be starved, and its figures would measure its neighbours.
+- `apart`: asserts a recovery bound (a failover, a killed or restarted worker, a Redis restart),
+  or loads the CPU on purpose and reports what it measured. Beside another such check its figures
+  would measure that one, so they run one at a time, and beside ordinary checks it must never
+  wait for the CPU.
+- `alone`: loads both cores on purpose (the soak on shards). Nothing runs beside it at all:
+  beside it even a check that only takes what is left over would stall past its own timeouts.
 
-Both kinds form one group (`xdist_group`): one worker runs them one after another, the alone ones
-last, and as the largest unit of work it is scheduled first. While an alone check runs, no other
-check runs in any worker: a readers-writer lock over files the run's workers share (flock), every
-check holding it shared, an alone one exclusively, from its setup to its teardown. A turnstile in
-front lets the alone one in before checks that come later, and back-to-back alone checks keep it,
-so the others drain once.
+Both kinds form one group (`xdist_group`), which only the first worker (gw0) runs, one check after
+another, the alone ones last. Every other worker runs at the lowest CPU priority (nice 19, it and
+every process it starts), so an ordinary check takes only the CPU the group's check leaves idle:
+the scheduler gives the apart check the CPU the moment it wants it (docs/checks.md has the figures,
+measured both ways). While an alone check runs, no other check runs in any worker: a readers-writer
+lock over files the run's workers share (flock), every check holding it shared, an alone one
+exclusively, from its setup to its teardown. A turnstile in front lets the alone one in before
+checks that come later, and back-to-back alone checks keep it, so the others drain once.
 
 The wait for the lock falls outside every phase pytest times, so `--durations` shows what a check
-itself costs. With `-n0` (or without xdist) checks run one at a time and nothing is locked.
+itself costs. With `-n0` (or without xdist) checks run one at a time, nothing is locked or lowered.
 
 Groups are xdist's `xdist_group` marks, scheduled by GroupedScheduling below rather than by
 `--dist loadgroup`, which on pytest 9.2 silently stops grouping (pytest-xdist#1386: it renames
@@ -27,6 +30,7 @@ folder before it reports its collection; the scheduler, in the controller, reads
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -37,9 +41,15 @@ from typing import IO, Any, Iterator
 import pytest
 from xdist.scheduler import LoadScopeScheduling
 
+from workshop.running.processes import keep_niceness_in_own_session
+
 ALONE = "alone"
 APART = "apart"
 GROUP = "apart"  # the xdist group of the apart and alone checks
+GROUP_WORKER = "gw0"  # the worker that runs that group, at the priority the run started with
+# The niceness the other workers take when the run has such a group: the lowest there is. A check
+# at niceness 0 outweighs one at 19 by 1024 to 15 when they want the same core (Linux's CFS).
+LOWEST_PRIORITY = 19
 # Workers a run starts for `-n auto` per core: measured on 2 cores (docs/checks.md), where the
 # suite waits more than it computes.
 WORKERS_PER_CORE = 2
@@ -78,10 +88,14 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if not hasattr(config, "workerinput"):
         return
     groups = {item.nodeid: group for item in session.items if (group := _group_of(item))}
-    path = _workers_folder(config) / GROUPS_FILE.format(worker=config.workerinput["workerid"])
+    worker = config.workerinput["workerid"]
+    path = _workers_folder(config) / GROUPS_FILE.format(worker=worker)
     written = path.with_suffix(".partial")
     written.write_text(json.dumps(groups))
     written.replace(path)  # whole or not at all, for the controller that reads it
+    if GROUP in groups.values() and worker != GROUP_WORKER:
+        _lower_this_worker()
+        config.workeroutput["lowered"] = True  # type: ignore[attr-defined]
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -108,6 +122,19 @@ def run_folder(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     if hasattr(request.config, "workerinput"):
         return _workers_folder(request.config)
     return tmp_path_factory.getbasetemp()
+
+
+def _lower_this_worker() -> None:
+    """This worker and every process it starts from now on, at the lowest CPU priority.
+
+    On Linux with autogroups the kernel shares the CPU out between sessions first, and niceness
+    counts only within a session: the worker leaves the session it shares with the run (and gw0),
+    and its new session takes its niceness (so do the sessions its servers start: processes.py).
+    """
+    with contextlib.suppress(OSError):
+        os.setsid()  # fails only where it is a session or group leader already: nothing to leave
+    os.nice(LOWEST_PRIORITY)
+    keep_niceness_in_own_session()
 
 
 def _alone(item: pytest.Item) -> bool:
@@ -147,22 +174,41 @@ class GroupedScheduling(LoadScopeScheduling):
                 self._groups.update(json.loads(path.read_text()))
         return self._groups.get(nodeid, nodeid)
 
+    def _assign_work_unit(self, node: Any) -> None:
+        """As xdist does, except that the apart group goes to GROUP_WORKER only (the others run
+        at the lowest priority); if that worker is gone, to whoever asks."""
+        group_worker_up = any(_worker_id(other) == GROUP_WORKER for other in self.nodes)
+        takes_group = _worker_id(node) == GROUP_WORKER or not group_worker_up
+        if GROUP in self.workqueue and takes_group:
+            self.workqueue.move_to_end(GROUP, last=False)
+        elif GROUP in self.workqueue:
+            if len(self.workqueue) == 1:
+                return  # only the group is left, and it waits for its worker
+            self.workqueue.move_to_end(GROUP)  # behind what this worker takes now
+        super()._assign_work_unit(node)
+
+
+def _worker_id(node: Any) -> str:
+    return str(node.gateway.id)
+
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: object) -> None:
     """In the controller, as a worker ends: what its lock saw (SideBySide.account)."""
-    account = getattr(node, "workeroutput", {}).get("side_by_side")
-    if account:
-        ACCOUNTS.append(account)
+    output = getattr(node, "workeroutput", {})
+    if output.get("side_by_side"):
+        ACCOUNTS.append({**output["side_by_side"], "lowered": float(output.get("lowered", False))})
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if ACCOUNTS:
         total = {key: sum(account[key] for account in ACCOUNTS) for key in ACCOUNTS[0]}
         terminalreporter.section("Side by side")
+        lowered = f", {total['lowered']:.0f} of them at the lowest CPU priority" if total["lowered"] else ""
         terminalreporter.write_line(
-            f"{len(ACCOUNTS)} workers; {total['alone']:.0f} checks ran alone, for {total['alone_seconds']:.0f} s "
-            f"in all; the other workers waited {total['waited_seconds']:.0f} s in all for them"
+            f"{len(ACCOUNTS)} workers{lowered}; {total['alone']:.0f} checks ran alone, for "
+            f"{total['alone_seconds']:.0f} s in all; the other workers waited {total['waited_seconds']:.0f} s "
+            "in all for them"
         )
 
 

@@ -25,12 +25,12 @@ from workshop.steps import all_steps, all_topics, find_step
 
 NOTEBOOK_TIMEOUT = 240  # seconds for a whole notebook; each takes well under a minute here
 CELL_TIMEOUT = 120
-# Notebooks that run apart from the other checks that assert a bound or load the CPU, or alone,
-# with nothing beside them (tests/harness/scheduling.py), and why. (05 kills a primary too, but
-# waits for the failover as long as it takes and asserts no bound on it.)
+# Notebooks that run apart from the other checks that assert a bound or load the CPU, never
+# waiting for the CPU (tests/harness/scheduling.py), and why. (05 kills a primary too, but waits
+# for the failover as long as it takes and asserts no bound on it.)
 RUNS_APART = {
-    "03_async": (pytest.mark.alone, "it runs the quick benchmark and loads"),
-    "04_production": (pytest.mark.apart, "it asserts a killed worker's clients chat again within 10 s"),
+    "03_async": "it runs the quick benchmark and loads",
+    "04_production": "it asserts a killed worker's clients chat again within 10 s",
 }
 
 
@@ -54,15 +54,16 @@ NOTEBOOKS += [
     )
     for param in NOTEBOOKS
 ]
-# To run, each goes apart or alone, or into one group with its Japanese twin, which then runs after it in
-# the same worker and finds the English run done (groups: tests/harness/scheduling.py).
+# To run, each goes apart (its Japanese twin too, after it in the same worker), or into one group
+# with its Japanese twin, which then runs after it and finds the English run done (groups:
+# tests/harness/scheduling.py).
 RUNS = [
     pytest.param(
         *param.values,
         id=param.id,
         marks=[
             *param.marks,
-            RUNS_APART[param.values[0].stem][0]
+            pytest.mark.apart
             if param.values[0].stem in RUNS_APART
             else pytest.mark.xdist_group(f"notebook-{param.values[0].stem}"),
         ],

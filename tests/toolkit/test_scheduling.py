@@ -1,8 +1,9 @@
-"""Checks run side by side; those marked `apart` one at a time, those marked `alone` with nothing
-beside them (tests/harness/scheduling.py).
+"""Checks run side by side; those marked `apart` one at a time in the first worker, ahead of the
+others for the CPU; those marked `alone` with nothing beside them (tests/harness/scheduling.py).
 
 A small session of its own, in a scratch folder, with the harness's scheduling and three xdist
-workers: each of its checks writes when it starts and ends, and the log says who ran beside whom.
+workers: each of its checks writes when it starts and ends, in which worker and at which CPU
+priority, and the log says who ran beside whom.
 """
 
 import json
@@ -15,7 +16,10 @@ import pytest
 
 from workshop.paths import REPO_ROOT
 
-pytestmark = pytest.mark.live  # a pytest session with xdist workers of its own
+# A pytest session with xdist workers of its own. Apart, so it runs in the worker whose priority is
+# the run's own: from a worker already at the lowest, no worker of its session could be lowered.
+pytestmark = [pytest.mark.live, pytest.mark.apart]
+PLUGINS_LEFT_OUT = ["-p", "no:anyio", "-p", "no:valkey", "-p", "no:hypothesispytest"]
 
 INNER_CHECKS = '''
 import json, os, time
@@ -30,7 +34,10 @@ SIDES = 6
 
 def write(event, name):
     with LOG.open("a") as log:
-        log.write(json.dumps({"event": event, "name": name, "worker": os.environ["PYTEST_XDIST_WORKER"]}) + "\\n")
+        log.write(json.dumps({
+            "event": event, "name": name, "worker": os.environ["PYTEST_XDIST_WORKER"],
+            "niceness": os.getpriority(os.PRIO_PROCESS, 0),
+        }) + "\\n")
 
 
 def events():
@@ -55,6 +62,7 @@ def watch(me):
     seen, deadline = set(), time.monotonic() + WINDOW
     while time.monotonic() < deadline:
         seen |= running_besides(me)
+        time.sleep(0.01)  # a look every 10 ms, not a core spent looking
     return seen
 
 
@@ -66,6 +74,7 @@ def wait_for_another_side(me):
             return
         if len({e["name"] for e in events() if e["name"].startswith("test_side")}) == SIDES:
             return
+        time.sleep(0.01)
 
 
 @pytest.mark.parametrize("n", range(SIDES))
@@ -97,12 +106,26 @@ def test_pair_second():
 '''
 
 
-def test_alone_checks_run_with_nothing_beside_them_apart_ones_one_at_a_time_the_rest_side_by_side(tmp_path):
+def test_alone_checks_run_with_nothing_beside_them_apart_ones_one_at_a_time_the_rest_side_by_side_below_them(
+    tmp_path,
+):
     (tmp_path / "conftest.py").write_text('pytest_plugins = ["harness.scheduling"]\n')
     (tmp_path / "test_inner.py").write_text(textwrap.dedent(INNER_CHECKS))
     log = tmp_path / "log.jsonl"
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-n", "3", "-p", "no:cacheprovider", "-q", str(tmp_path)],
+        # Outside the repository, so without its pyproject.toml: its choice of plugins given here.
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-n",
+            "3",
+            "-p",
+            "no:cacheprovider",
+            *PLUGINS_LEFT_OUT,
+            "-q",
+            str(tmp_path),
+        ],
         cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(REPO_ROOT / "tests"), "SIDE_BY_SIDE_LOG": str(log)},
         capture_output=True,
@@ -114,9 +137,17 @@ def test_alone_checks_run_with_nothing_beside_them_apart_ones_one_at_a_time_the_
     order = [(event["event"], event["name"]) for event in events]
     worker = {event["name"]: event["worker"] for event in events}
 
+    niceness = {event["name"]: event["niceness"] for event in events}
+
     alone = [name for name in worker if name.startswith("test_alone")]
     apart = [name for name in worker if name.startswith("test_apart")]
-    assert len({worker[name] for name in alone + apart}) == 1, f"apart and alone on several workers: {worker}"
+    assert {worker[name] for name in alone + apart} == {"gw0"}, f"apart and alone not all in gw0: {worker}"
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    assert {niceness[name] for name in alone + apart} == {ours}, f"apart or alone lowered: {niceness}"
+    lowered = {name for name in worker if worker[name] != "gw0"}
+    assert lowered and {niceness[name] for name in lowered} == {19}, (
+        f"other workers not at the lowest: {niceness}"
+    )
     for name in alone:  # from its start to its end, nothing else started or was running
         start, end = order.index(("start", name)), order.index(("end", name))
         assert order[start + 1 : end] == [], f"beside {name}: {order[start + 1 : end]}"
