@@ -70,7 +70,7 @@ soak: $(DEV) ## longer loads on the steps with rooms (200,000 deliveries each), 
 failover: $(DEV) ## kill a Sentinel-watched Redis primary under a chatting room RUNS times (default 10), printing how long the chat was down
 	@$(PY) -m workshop failover $(if $(RUNS),--runs $(RUNS))
 
-bench: $(DEV) ## throughput and latency of every step beside a plain-websockets baseline (BENCH=quick: about a minute)
+bench: $(DEV) ## throughput and latency of every step beside a plain-websockets baseline (BENCH=quick: about 30 s on 2 cores)
 	@$(PY) -m workshop bench $(if $(filter quick,$(BENCH)),--quick)
 
 profile: $(DEV) ## where step 03 spends its time per delivered message, sampled with py-spy; flame graphs in build/profile/
