@@ -127,7 +127,11 @@ def test_alone_checks_run_with_nothing_beside_them_apart_ones_one_at_a_time_the_
             str(tmp_path),
         ],
         cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT / "tests"), "SIDE_BY_SIDE_LOG": str(log)},
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "tests"), str(REPO_ROOT)]),
+            "SIDE_BY_SIDE_LOG": str(log),
+        },
         capture_output=True,
         text=True,
         timeout=110,
