@@ -1,8 +1,8 @@
 """The chat's protocol as every step speaks it: one place for each fact the toolkit and tests use.
 
-The steps keep their own copies (chat/rooms.py, chat/messages.py, mysite/layer_outages.py, the
-room page), because they are lesson code that reads on its own; tests/materials/test_protocol.py
-checks that every copy agrees with this module.
+The steps keep their own copies (mysite/guards.py, the room page), because each step is a
+project that reads and runs on its own; tests/materials/test_protocol.py checks that every copy
+agrees with this module.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The steps' own copies of the chat's facts agree with workshop/protocol.py.
 
-The steps are lesson code, so each keeps its constants where a learner reads them (chat/rooms.py,
-chat/messages.py, mysite/layer_outages.py, the room page); the toolkit and the tests import
+Each step is a project of its own, so it keeps its constants where a learner reads them
+(mysite/guards.py, the room page); the toolkit and the tests import
 workshop/protocol.py. Changing a fact on one side only fails here. The files are read, not
 imported: each step is its own `mysite`.
 """
@@ -39,20 +39,20 @@ def constants(path):
 
 @pytest.mark.parametrize("step", STEPS)
 def test_the_room_name_rule_and_the_refusal_code(step):
-    rooms = constants(step.folder / "chat/rooms.py")
+    rooms = constants(step.folder / "mysite/guards.py")
     assert (rooms["ROOM_NAME_PATTERN"], rooms["ROOM_REFUSED"]) == (ROOM_NAME_PATTERN, ROOM_REFUSED)
 
 
 @pytest.mark.parametrize("step", STEPS)
 def test_the_message_cap_and_the_frame_cap_it_names(step):
-    messages = step.folder / "chat/messages.py"
+    messages = step.folder / "mysite/guards.py"
     assert constants(messages)["MAX_MESSAGE_LENGTH"] == MAX_MESSAGE_LENGTH
     assert f"--websocket-max-message-size {WEBSOCKET_MAX_MESSAGE_SIZE}" in messages.read_text()
 
 
 @pytest.mark.parametrize("step", STEPS)
 def test_the_try_again_later_code_on_the_server_and_on_the_page(step):
-    assert constants(step.folder / "mysite/layer_outages.py")["TRY_AGAIN_LATER"] == TRY_AGAIN_LATER
+    assert constants(step.folder / "mysite/guards.py")["TRY_AGAIN_LATER"] == TRY_AGAIN_LATER
     page = (step.folder / "chat/templates/chat/room.html").read_text()
     assert set(re.findall(r"event\.code !== (\d+)", page)) == {str(TRY_AGAIN_LATER)}, (
         "the page retries after this code only"

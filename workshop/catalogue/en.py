@@ -139,8 +139,8 @@ HINTS = {
         "the same group and self.channel_name?"
     ),
     "test_a_member_who_leaves_as_a_message_reaches_them_is_still_removed_from_the_group": (
-        "a member who left while a message was on its way stayed in the group: keep mysite/asgi.py's "
-        "DropSendsToClosedSockets around the WebSocket stack."
+        "a member who left while a message was on its way stayed in the group: keep "
+        "DropSendsToClosedSockets in mysite/guards.py's guard(), which mysite/asgi.py applies."
     ),
     "test_three_clients_in_two_rooms_give_the_expected_delivery_matrix": (
         "the delivery table is wrong: each member hears its own room (itself included) and nothing of "

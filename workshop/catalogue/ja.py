@@ -145,8 +145,8 @@ HINTS = {
         "self.channel_name を渡して group_discard を呼んでいるか確認してください。"
     ),
     "test_a_member_who_leaves_as_a_message_reaches_them_is_still_removed_from_the_group": (
-        "メッセージが届く途中で抜けたメンバーが Group に残りました。mysite/asgi.py で WebSocket の"
-        "スタックをラップしている DropSendsToClosedSockets は、そのまま残してください。"
+        "メッセージが届く途中で Group から離脱したメンバーが、Group に残りました。mysite/guards.py の "
+        "guard() にある DropSendsToClosedSockets は、そのまま残してください（guard() は mysite/asgi.py が適用しています）。"
     ),
     "test_three_clients_in_two_rooms_give_the_expected_delivery_matrix": (
         "配信表が違います。各メンバーには自分のルームの分（自分の送信も含む）だけが届くはずです。"

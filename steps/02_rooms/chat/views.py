@@ -1,7 +1,6 @@
 from django.shortcuts import render
 
-from .messages import MAX_MESSAGE_LENGTH
-from .rooms import ROOM_NAME_PATTERN
+from mysite.guards import MAX_MESSAGE_LENGTH, ROOM_NAME_PATTERN
 
 
 def index(request):

@@ -17,22 +17,15 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from chat.routing import websocket_urlpatterns  # noqa: E402
-from mysite.closed_sockets import DropSendsToClosedSockets  # noqa: E402
-from mysite.layer_outages import CloseOnLayerOutage  # noqa: E402
+from mysite.guards import guard  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        # Not in the blog: DropSendsToClosedSockets (mysite/closed_sockets.py) makes sure
-        # disconnect() runs when a message arrives just as a socket closes, and
-        # CloseOnLayerOutage (mysite/layer_outages.py) closes with 4013, "try again later",
-        # instead of 1011 or HTTP 500 while Redis is down or restarting.
-        "websocket": DropSendsToClosedSockets(
-            CloseOnLayerOutage(
-                # The blog's stack: refuse sockets opened from pages of other sites (Origin not
-                # in ALLOWED_HOSTS), then route by path to the chat consumer.
-                AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
-            )
-        ),
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+# Not in the blog: bad frames, addresses that are not rooms, Redis outages and sends to closed
+# sockets get a clear answer instead of a server error (mysite/guards.py).
+application = guard(application)

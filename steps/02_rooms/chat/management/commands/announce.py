@@ -16,8 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from chat.messages import InvalidMessage, read_chat_message
-from chat.rooms import ROOM_NAME_PATTERN, ROOM_NAME_RULE
+from mysite.guards import ROOM_NAME_PATTERN, ROOM_NAME_RULE, InvalidMessage, read_chat_message
 
 
 class Command(BaseCommand):
