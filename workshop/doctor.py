@@ -121,13 +121,18 @@ def diagnose() -> int:
     else:
         _say(NOTE, say("doctor.port_taken"))
 
-    from workshop.running.browser import find_chromium, japanese_fonts
+    from workshop.running.browser import find_chromedriver, find_chromium, japanese_fonts
 
     chromium = find_chromium()
     if chromium is not None:
         _say(OK, say("doctor.chromium", chromium=chromium))
     else:
         _say(NOTE, say("doctor.no_chromium"))
+    chromedriver = find_chromedriver()
+    if chromedriver is not None:
+        _say(OK, say("doctor.chromedriver", chromedriver=chromedriver))
+    else:
+        _say(NOTE, say("doctor.no_chromedriver"))
 
     fonts = japanese_fonts()
     if fonts:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workshop.catalogue import LANGUAGES
 from workshop.paths import REPO_ROOT, STEPS_DIR
 
 MANIFEST = STEPS_DIR / "steps.toml"
@@ -53,9 +54,15 @@ class Step:
     must_change: frozenset[str] = frozenset()
     notebook: Path | None = None
     suites: tuple[str, ...] = ()
+    # `teaches` and `edit` in other languages: {"ja": {"teaches": ..., "edit": ...}}
+    translated: dict[str, dict[str, str]] = field(default_factory=dict, compare=False, hash=False)
 
     def __repr__(self) -> str:
         return f"Step({self.name!r})"
+
+    def says(self, what: str, language: str) -> str:
+        """Its `teaches` or `edit` in `language`, in English where the manifest has no translation."""
+        return self.translated.get(language, {}).get(what, getattr(self, what))
 
     @property
     def name(self) -> str:
@@ -131,6 +138,7 @@ def _manifest() -> tuple[tuple[Step, ...], dict[str, Suite]]:
             must_change=frozenset(entry.get("must_change", ())),
             notebook=REPO_ROOT / entry["notebook"] if "notebook" in entry else None,
             suites=tuple(entry["suites"]),
+            translated={language: entry[language] for language in LANGUAGES if language in entry},
         )
         for entry in data["steps"]
     )

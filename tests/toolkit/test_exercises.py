@@ -57,6 +57,20 @@ def test_an_exercise_starts_from_the_step_before_and_never_overwrites_work(learn
     assert learner("exercise", "--step", "02", "--force").returncode == 0
 
 
+def test_an_exercise_comes_with_its_sheet_in_every_language_read_from_the_finished_step(learner):
+    assert learner("exercise", "--step", "02").returncode == 0
+    copy = learner.work / "02_rooms"
+    english, japanese = (copy / "EXERCISE.md").read_text(), (copy / "EXERCISE.ja.md").read_text()
+    finished = find_step("02").folder
+    for sheet in (english, japanese):
+        assert "REDIS_URL" in sheet and '("redis", 6379)' in sheet, "why the blog's host fails here"
+        assert (finished / "chat/consumers.py").read_text().strip() in sheet, (
+            "the finished consumer, as it is"
+        )
+        assert "CHANNEL_LAYERS = {" in sheet and "make check STEP=02" in sheet
+    assert "変更するところ" in japanese and "What to change" in english
+
+
 @pytest.mark.live
 def test_the_untouched_copy_fails_with_a_hint_and_the_finished_one_passes(learner):
     learner("exercise", "--step", "02")

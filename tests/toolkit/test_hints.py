@@ -117,13 +117,14 @@ def _test_names(path):
     ("old", "new", "cause"),
     [
         ("CHANNEL_LAYERS = {", "_CHANNEL_LAYERS = {", en.MESSAGES["cause.no_channel_layer"]),
+        ('os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")', '("redis", 6379)', en.MESSAGES["cause.ignores_redis_url"].format()),
         ("        async_to_sync(self.channel_layer.group_add)(self.room_group_name, self.channel_name)", "        pass", en.MESSAGES["cause.no_group_add"]),
     ],
-    ids=["no-channel-layer", "no-group-add"],
+    ids=["no-channel-layer", "the-blogs-redis-host", "no-group-add"],
 )  # fmt: skip
 def test_a_missing_piece_is_said_first(old, new, cause, tmp_path, monkeypatch):
     monkeypatch.setenv("WORKSHOP_LANG", "en")
-    file = "mysite/settings.py" if "CHANNEL_LAYERS" in old else "chat/consumers.py"
+    file = "chat/consumers.py" if "group_add" in old else "mysite/settings.py"
     copy = broken_copy("02", file, old, new, tmp_path)
     assert first_causes(copy, find_step("02")) == [cause]
     assert first_causes(find_step("02").folder, find_step("02")) == []

@@ -30,9 +30,9 @@ def catalogue(name: str | None = None) -> ModuleType:
     return ja if (name or language()) == "ja" else en
 
 
-def say(key: str, **values: object) -> str:
-    """A message in the learner's language, its {placeholders} filled in."""
-    return catalogue().MESSAGES[key].format(**values)
+def say(key: str, *, in_language: str | None = None, **values: object) -> str:
+    """A message in the learner's language (or `in_language`), its {placeholders} filled in."""
+    return catalogue(in_language).MESSAGES[key].format(**values)
 
 
 def hint(check: str) -> str:

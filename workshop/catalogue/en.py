@@ -22,12 +22,52 @@ MESSAGES = {
     # What a learner's copy lacks, said before the checks it makes fail (workshop/learning/first_causes.py).
     "cause.no_channel_layer": (
         "mysite/settings.py sets no CHANNEL_LAYERS: without a channel layer there are no groups, so no "
-        "rooms. Add the Redis channel layer (the step's README shows it); every room check fails until then."
+        "rooms. Add the Redis channel layer (EXERCISE.md in your copy shows it); every room check fails until then."
+    ),
+    "cause.ignores_redis_url": (
+        "mysite/settings.py's CHANNEL_LAYERS does not read REDIS_URL: the checks start a Redis of their own "
+        "on a free port and pass its address in REDIS_URL, so a fixed host (the blog's ('redis', 6379) names "
+        "its docker-compose service; ('127.0.0.1', 6379) is this machine's own) is not theirs. Make the host "
+        '{{"address": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}} (EXERCISE.md shows it whole).'
     ),
     "cause.no_group_add": (
         "chat/consumers.py never calls group_add: a connection that does not join its room's group hears "
         "nobody. Join it in connect(), and leave it in disconnect() with group_discard."
     ),
+    # The exercise sheet make exercise writes into a copy (workshop/learning/exercise_sheet.py): Markdown.
+    "sheet.title": "# Step {number}: {teaches}",
+    "sheet.starts_from": (
+        "This copy starts as `{start}`, the finished step before this one. The step is done when its checks "
+        "pass; your copy is yours (git ignores `work/`)."
+    ),
+    "sheet.starter": "This copy starts from the step's starter: look for the TODO. Your copy is yours (git ignores `work/`).",
+    "sheet.what_to_change": "## What to change\n\n{edit}",
+    "sheet.redis_url": (
+        "## Redis: read `REDIS_URL`\n\n"
+        'The blog writes `"hosts": [("redis", 6379)]`. `redis` is the Redis service of its docker-compose.yml, '
+        "a host name that exists only inside that compose network, so outside Docker it fails. "
+        "`('127.0.0.1', 6379)` fails too: `make check` starts a Redis of its own on a free port and passes its "
+        "address in `REDIS_URL`, as `make run` and docker-compose.yml do. So the host reads it:\n\n"
+        "```python\n"
+        '"hosts": [{{"address": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), "socket_timeout": 10}}],\n'
+        "```\n\n"
+        "`socket_timeout` is needed since redis-py 8, whose reads give up after 5 s while the layer waits on Redis "
+        "for up to 5 s (docs/departures-from-the-blog.md)."
+    ),
+    "sheet.the_code": (
+        "## The blog's code, for today's Channels\n\n"
+        "Try it yourself first. This is the finished step (`{finished}`), the blog's code with today's API "
+        '(`.as_asgi()`, `"type": "chat.message"`); docs/departures-from-the-blog.md says why each line departs.\n\n'
+        "<details><summary>Show the finished code</summary>"
+    ),
+    "sheet.how_to_check": (
+        "## How to check\n\n"
+        "- `make check STEP={number}`: every check of the step against this copy, a hint for each failure "
+        "(`FAST=1`: the quick ones).\n"
+        "- `make status`: where each of your copies stands.\n"
+        "- `{finished}` is the finished step."
+    ),
+    "sheet.the_lesson_diff": "- `make diff STEP={number}`: the lesson, as a diff from the step before.",
     # make doctor
     "doctor.heading": "Workshop doctor: what `make run` and `make test` need.",
     "doctor.python_too_old": (
@@ -67,6 +107,11 @@ MESSAGES = {
     "doctor.port_taken": "port 8000 is taken: `make run` will pick a free port and print it.",
     "doctor.chromium": "Chromium for the page checks: {chromium}",
     "doctor.no_chromium": "no Chromium: `make test` skips the page checks (CI fails). sudo apt-get install chromium",
+    "doctor.chromedriver": "ChromeDriver for the tutorial's own browser tests (Selenium): {chromedriver}",
+    "doctor.no_chromedriver": (
+        "no ChromeDriver: the tutorial's own browser tests (Selenium) are skipped (CI fails). "
+        "sudo apt-get install chromium-driver"
+    ),
     "doctor.japanese_font": "a font with Japanese glyphs for the pages: {font}",
     "doctor.no_japanese_font": (
         "no font with Japanese glyphs: Japanese chat shows as boxes and its page check fails in CI. "

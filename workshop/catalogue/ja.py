@@ -25,13 +25,56 @@ MESSAGES = {
     # What a learner's copy lacks, said before the checks it makes fail (workshop/learning/first_causes.py).
     "cause.no_channel_layer": (
         "mysite/settings.py に CHANNEL_LAYERS がありません。Channel Layer がなければ Group がなく、ルームも"
-        "作れません。Redis の Channel Layer を追加してください（ステップの README にあります）。追加するまで、"
+        "作れません。Redis の Channel Layer を追加してください（作業コピーの EXERCISE.ja.md にあります）。追加するまで、"
         "ルームのチェックはすべて失敗します。"
     ),
-    "cause.no_group_add": (
-        "chat/consumers.py が group_add を呼んでいません。ルームの Group に参加しない接続には、誰の"
-        "メッセージも届きません。connect() で参加し、disconnect() で group_discard を呼んで抜けてください。"
+    "cause.ignores_redis_url": (
+        "mysite/settings.py の CHANNEL_LAYERS が REDIS_URL を読んでいません。チェックは自分専用の Redis を空き"
+        "ポートで起動し、そのアドレスを REDIS_URL で渡します。固定のホストでは、その Redis につながりません"
+        "（ブログの ('redis', 6379) は docker-compose のサービス名で、('127.0.0.1', 6379) はこのマシン自身の "
+        'Redis です）。ホストを {{"address": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}} に'
+        "してください（全体は EXERCISE.ja.md にあります）。"
     ),
+    "cause.no_group_add": (
+        "chat/consumers.py が group_add を呼んでいません。ルームの Group に参加しないコネクションには、誰の"
+        "メッセージも届きません。connect() で Group に参加し、disconnect() で group_discard を呼んで離脱してください。"
+    ),
+    # The exercise sheet make exercise writes into a copy (workshop/learning/exercise_sheet.py): Markdown.
+    "sheet.title": "# ステップ {number}：{teaches}",
+    "sheet.starts_from": (
+        "この作業コピーは、一つ前のステップの完成形 `{start}` のコピーです。ステップのチェックがすべて通れば完成です。"
+        "作業コピーは自由に書き換えてかまいません（`work/` は git の管理外です）。"
+    ),
+    "sheet.starter": "この作業コピーは、ステップのスターターから始まります。TODO を探してください。作業コピーは自由に書き換えてかまいません（`work/` は git の管理外です）。",
+    "sheet.what_to_change": "## 変更するところ\n\n{edit}",
+    "sheet.redis_url": (
+        "## Redis：`REDIS_URL` を読む\n\n"
+        'ブログは `"hosts": [("redis", 6379)]` と書いています。`redis` はブログの docker-compose.yml にある Redis '
+        "サービスの名前で、その compose のネットワークの中でしか通じません。なので Docker の外では失敗します。"
+        "`('127.0.0.1', 6379)` も失敗します。`make check` は自分専用の Redis を空きポートで起動し、そのアドレスを "
+        "`REDIS_URL` で渡すからです（`make run` と docker-compose.yml も同じです）。なので、ホストの設定で"
+        "その値を読みます。\n\n"
+        "```python\n"
+        '"hosts": [{{"address": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), "socket_timeout": 10}}],\n'
+        "```\n\n"
+        "`socket_timeout` は redis-py 8 から必要です。redis-py 8 は読み込みを 5 秒でタイムアウトさせますが、"
+        "Channel Layer は Redis を最大 5 秒待つからです（docs/departures-from-the-blog.md）。"
+    ),
+    "sheet.the_code": (
+        "## ブログのコードを、今の Channels で\n\n"
+        "まずは自分で書いてみてください。下は完成したステップ（`{finished}`）です。ブログのコードを今の API "
+        '（`.as_asgi()`、`"type": "chat.message"`）に合わせてあります。各行がブログと違う理由は '
+        "docs/departures-from-the-blog.md にあります。\n\n"
+        "<details><summary>完成したコードを表示する</summary>"
+    ),
+    "sheet.how_to_check": (
+        "## チェックのしかた\n\n"
+        "- `make check STEP={number}`：この作業コピーにステップの全チェックをかけ、失敗ごとにヒントを表示します"
+        "（`FAST=1` なら速いものだけ）。\n"
+        "- `make status`：自分の作業コピーそれぞれの合否を表示します。\n"
+        "- 完成したステップは `{finished}` です。"
+    ),
+    "sheet.the_lesson_diff": "- `make diff STEP={number}`：このステップの変更を、一つ前のステップとの差分で表示します。",
     # make doctor
     "doctor.heading": "ワークショップの診断：`make run` と `make test` に必要なもの。",
     "doctor.python_too_old": (
@@ -73,6 +116,11 @@ MESSAGES = {
     "doctor.port_taken": "ポート 8000 は使用中です。`make run` は空いているポートを選んで表示します。",
     "doctor.chromium": "ページ確認に使う Chromium：{chromium}",
     "doctor.no_chromium": "Chromium がありません。`make test` はページ確認をスキップします（CI では失敗）。sudo apt-get install chromium",
+    "doctor.chromedriver": "チュートリアル自身のブラウザーテスト（Selenium）に使う ChromeDriver：{chromedriver}",
+    "doctor.no_chromedriver": (
+        "ChromeDriver がありません。チュートリアル自身のブラウザーテスト（Selenium）はスキップします（CI では失敗）。"
+        "sudo apt-get install chromium-driver"
+    ),
     "doctor.japanese_font": "ページで日本語を表示するフォント：{font}",
     "doctor.no_japanese_font": (
         "日本語の字形を持つフォントがありません。日本語のチャットが豆腐（□）になり、CI ではそのページ確認が"

@@ -19,7 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from workshop.catalogue import say
+from workshop.catalogue import language, say
+from workshop.learning.exercise_sheet import sheet_name, write_sheets
 from workshop.learning.first_causes import first_causes
 from workshop.paths import REPO_ROOT, WORK_DIR
 from workshop.steps import NOT_PART_OF_A_PROJECT, Step, all_steps, find_step, suite
@@ -51,12 +52,14 @@ def create_exercise(step_name: str, force: bool) -> int:
     shutil.copytree(source.folder, target, ignore=LEFT_OUT)
     if step.starter is not None:
         shutil.copytree(step.starter, target, dirs_exist_ok=True, ignore=LEFT_OUT)
+    write_sheets(step, target)
     shown = _shown(target)
     if step.has_lesson:
         print(f"Created {shown}, a copy of {source.folder.relative_to(REPO_ROOT)}.")
         print(f"The lesson, once done, as a diff: make diff STEP={step.number}")
     else:
         print(f"Created {shown} from the step {step.number} starter (look for the TODO).")
+    print(f"What to do, and why: {_shown(target / sheet_name(language()))}")
     print(f"Start editing {step.edit}\nThen: make check STEP={step.number}")
     return 0
 
