@@ -22,6 +22,7 @@ from workshop.measuring.baseline_server import start_baseline_server
 from workshop.measuring.load import Load, run_load
 from workshop.protocol import unique_room_name
 from workshop.running.clients import ChatClient
+from workshop.running.nginx import find_nginx
 from workshop.running.production import ProductionStack, start_production
 from workshop.running.step_server import StepServer, start_step_server, start_step_uvicorn
 from workshop.steps import Step, find_step, steps_with
@@ -32,6 +33,7 @@ class Variant:
     key: str
     label: str
     start: Callable[[str], StepServer | ProductionStack]  # redis_url -> a running server
+    needs_nginx: bool = False  # left out, and said so, where the machine has no nginx
 
 
 def _step_variant(step: Step) -> Variant:
@@ -76,6 +78,7 @@ VARIANTS = (
         "step 03 as deploy/ serves it: nginx with TLS in front of 2 daphne workers under supervisor "
         "(server CPU counts nginx, supervisord and both workers; on 2 cores they share them with the clients)",
         lambda url: start_production(find_step(TUNED_STEP), redis_url=url, workers=2),
+        needs_nginx=True,
     ),
     Variant("baseline", "plain websockets server, no Redis", lambda url: start_baseline_server()),
 )
@@ -229,6 +232,11 @@ def run_bench(
     repeats, loads = 3, QUICK_LOADS if quick else STANDARD_LOADS
     results: list[Measured] = []
     for variant in VARIANTS:
+        if variant.needs_nginx and find_nginx() is None:
+            echo(
+                f"{variant.key} left out: it needs nginx, and this machine has none (sudo apt-get install nginx)"
+            )
+            continue
         echo(f"{variant.label}")
         results += bench_variant(variant, loads, redis_url, repeats, echo)
     scaling: list[Measured] = []
