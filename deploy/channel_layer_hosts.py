@@ -7,7 +7,8 @@ same list in the same order, and changing it moves keys (docs/scaling-redis.md).
   redis://HOST:PORT/DB                           one Redis server (rediss:// for TLS)
   sentinel://HOST:PORT,HOST:PORT,.../NAME[/DB]   the primary that these sentinels call NAME
 
-Without REDIS_HOSTS, the step's own host stands (REDIS_URL, as `make run` uses it).
+Without REDIS_HOSTS, the step's own host stands (REDIS_URL, as `make run` uses it). Either way
+mysite/guards.py gives each host its retry after a Redis restart, as it does in the steps.
 """
 
 import os
@@ -16,6 +17,12 @@ from urllib.parse import urlsplit
 from redis.asyncio.retry import Retry
 from redis.asyncio.sentinel import SentinelManagedConnection
 from redis.backoff import NoBackoff
+
+# Room for a burst: a group_send to a server process whose queue in Redis already holds
+# `capacity` messages is dropped without an error (channels_redis's default: 100). 2000 holds
+# 10 rooms x 10 clients x 20 messages sent at once (docs/delivery-guarantees.md). deploy/settings.py
+# sets it; the checks and the benchmark load the steps with it too (workshop/variants/burst_capacity.py).
+BURST_CAPACITY = 2000
 
 # Asking a sentinel where the primary is must be quick. redis-py's defaults for a sentinel client
 # are a 5 s timeout and retries with backoff, before it asks the next sentinel: seconds lost
@@ -27,7 +34,7 @@ class ReconnectsThroughSentinels(SentinelManagedConnection):
     """A connection to the primary that, whenever it reconnects, asks the sentinels where to.
 
     redis-py asks them when a pool hands a connection out, but a command retried after an error
-    (the step's `retry_on_error`) reconnects to the address the connection last had
+    (the `retry_on_error` mysite/guards.py gives it) reconnects to the address the connection last had
     (redis-py#3874). After a failover that is the old primary; once it is back as a replica the
     retry reaches it, fails READONLY ("The previous master is now a slave") and the socket
     closes. Seen in the failover check under load; tests/scaling_redis/test_sentinel.py shows it.
@@ -44,19 +51,23 @@ class ReconnectsThroughSentinels(SentinelManagedConnection):
         )
 
 
-def hosts_from_environment(step_host: dict) -> list[dict]:
+def hosts_from_environment(step_host: dict, connection_class: type | None = None) -> list[dict]:
     """The `hosts` of CHANNEL_LAYERS: REDIS_HOSTS's entries, each with the step's host options
-    (timeouts, retries, pool size, connection class), or the step's own host without REDIS_HOSTS."""
+    (timeouts, pool size), or the step's own host without REDIS_HOSTS. Every host connects with
+    `connection_class` when one is given (the steps': mysite/guards.py)."""
+    options = dict(step_host)
+    if connection_class is not None:
+        options["connection_class"] = connection_class
     value = os.environ.get("REDIS_HOSTS", "").strip()
     if not value:
-        return [step_host]
-    options = {key: option for key, option in step_host.items() if key != "address"}
+        return [options]
+    options.pop("address", None)
     return [{**options, **_host(entry, options.get("connection_class"))} for entry in value.split()]
 
 
 def through_sentinels(step_connection: type | None) -> type:
     """ReconnectsThroughSentinels, keeping what the step's own connection class adds (its
-    cancellations, mysite/cancellations.py), when it names one: in the connection to the primary,
+    cancellations, mysite/guards.py), when it names one: in the connection to the primary,
     and in the clients that ask the sentinels where the primary is. A cancellation lost while one
     asked them (Python 3.10 and 3.11) kept a consumer whose client had left reading on, 5 s at a
     time, and a handshake to its server unanswered until daphne dropped it: after a shard's

@@ -19,8 +19,9 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from deploy.channel_layer_hosts import hosts_from_environment
+from deploy.channel_layer_hosts import BURST_CAPACITY, hosts_from_environment
 
+from mysite.guards import CancellableConnection
 from mysite.settings import *  # noqa: F403  (the step's settings, all of them)
 
 
@@ -60,10 +61,14 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W021",
 ]
 
-# One Redis (the step's REDIS_URL), or REDIS_HOSTS: a Sentinel-watched primary, or several shards.
+# One Redis (the step's REDIS_URL), or REDIS_HOSTS: a Sentinel-watched primary, or several shards;
+# each with the steps' cancellable connection, through the sentinels too.
 CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = hosts_from_environment(  # noqa: F405
-    CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]  # noqa: F405
+    CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0],  # noqa: F405
+    connection_class=CancellableConnection,
 )
+# Room for a burst (channels_redis drops a message to a process whose queue is full, silently).
+CHANNEL_LAYERS["default"]["CONFIG"]["capacity"] = BURST_CAPACITY  # noqa: F405
 
 # A worker that dies never discards its channels from their groups; the first group_send after
 # this many seconds since a channel joined removes it (channels_redis's group_expiry). A live member

@@ -5,7 +5,9 @@ One sender's messages arrive in the order sent. channels_redis queues each group
 per server process, so every member on one process hears its room in one same order; that is
 what is checked here (across processes, only each sender's own order holds). A group_send to
 a process whose queue already holds `capacity` messages is dropped for that process, silently
-but for an INFO line in the server log. Each test runs a server of its own, so its log is its own.
+but for an INFO line in the server log. The steps keep channels_redis's default capacity (100);
+the loads that must lose nothing run with the capacity production has (2000, the burst_capacity
+settings). Each test runs a server of its own, so its log is its own.
 """
 
 import pytest
@@ -38,12 +40,12 @@ def assert_in_order_and_never_twice(run):
 @pytest.mark.parametrize(
     "load",
     [PACED, BIG_ROOM, BURST],
-    ids=["paced 10x10x20", "a 200-member room, paced", "burst 10x10x20 within the step's capacity"],
+    ids=["paced 10x10x20", "a 200-member room, paced", "burst 10x10x20 within the capacity"],
 )
 async def test_every_member_receives_every_message_once_and_in_order(
     fresh_server, rooms_project, unique_room, redis_url, report_figure, load
 ):
-    server = fresh_server(rooms_project)  # the step's own settings: "capacity": 2000
+    server = fresh_server(rooms_project, settings="burst_capacity")  # "capacity": 2000, as deploy/ has
     run = await run_and_leave(server, load, unique_room, redis_url)
     report_figure(f"{rooms_project.name}: {run.summary()}")
     assert run.lost == 0
@@ -54,7 +56,7 @@ async def test_every_member_receives_every_message_once_and_in_order(
 async def test_a_burst_over_the_default_capacity_is_dropped_silently_and_counted(
     fresh_server, rooms_project, unique_room, redis_url, report_figure
 ):
-    server = fresh_server(rooms_project, settings="default_capacity")
+    server = fresh_server(rooms_project)  # the step's own settings: channels_redis's capacity, 100
     run = await run_and_leave(server, BURST, unique_room, redis_url)
     over_capacity = [line for line in server.trouble if "over capacity" in line]
     report_figure(

@@ -106,7 +106,7 @@ def fresh_server(redis_url: str) -> Iterator[Callable[..., StepServer]]:
     started: list[StepServer] = []
 
     def start(project: Path, **options: Any) -> StepServer:
-        """`options` go to start_step_server: settings="default_capacity", another redis_url, ..."""
+        """`options` go to start_step_server: settings="burst_capacity", another redis_url, ..."""
         started.append(start_step_server(project, **{**channel_layer_of(redis_url), **options}))
         return started[-1]
 

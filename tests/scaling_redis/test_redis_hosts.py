@@ -41,14 +41,14 @@ def test_an_entry_that_is_not_a_host_is_refused_with_the_format(monkeypatch, val
 
 
 def test_a_sentinel_host_keeps_the_steps_connection_class_for_the_primary_and_the_sentinels(monkeypatch):
-    """The step's connection keeps cancellations (mysite/cancellations.py): so must the connection
+    """The steps' connection keeps cancellations (mysite/guards.py): so must the connection
     through the sentinels, and the clients that ask them where the primary is."""
 
     class StepConnection(Connection):
         pass
 
     monkeypatch.setenv("REDIS_HOSTS", "sentinel://10.0.0.5:26379,10.0.0.6:26379/chat")
-    [watched] = hosts_from_environment({**STEP_HOST, "connection_class": StepConnection})
+    [watched] = hosts_from_environment(STEP_HOST, connection_class=StepConnection)
     pool = create_pool(watched)  # as channels_redis makes it; connects to nothing yet
     connection = pool.make_connection()
     assert isinstance(connection, ReconnectsThroughSentinels) and isinstance(connection, StepConnection)

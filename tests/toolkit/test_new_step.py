@@ -40,7 +40,11 @@ def copy(tmp_path_factory):
     shutil.copytree(REPO_ROOT, root, ignore=NOT_COPIED)
     shutil.copytree(root / "steps/03_async", root / "steps/04_again", ignore=NOT_COPIED)
     consumer = root / "steps/04_again/chat/consumers.py"
-    consumer.write_text(consumer.read_text().replace('"""Puts each', '"""Step 04: puts each', 1))
+    consumer.write_text(
+        consumer.read_text().replace(
+            "# Receive message from room group", "# Step 04: receive message from room group", 1
+        )
+    )
     shutil.copy(root / "notebooks/03_async.ipynb", root / "notebooks/04_again.ipynb")
     with (root / "steps/steps.toml").open("a") as manifest:
         manifest.write(FOURTH_STEP)
@@ -72,7 +76,10 @@ def test_make_diffs_writes_the_new_lesson_and_make_diff_shows_it(copy, run_in):
     code, output = run_in("-m", "workshop", "diffs")
     assert code == 0 and "diffs/03_to_04.patch" in output, output
     patch = (copy / "diffs/03_to_04.patch").read_text()
-    assert "+++ steps/04_again/chat/consumers.py" in patch and '+    """Step 04: puts each' in patch
+    assert (
+        "+++ steps/04_again/chat/consumers.py" in patch
+        and "+    # Step 04: receive message from room group" in patch
+    )
     assert run_in("-m", "workshop", "diff", "--to", "04") == (0, patch)
 
 

@@ -80,7 +80,7 @@ MESSAGES = {
     "doctor.python_ok": "{python}, in the tested range {oldest} to {newest}",
     "doctor.python_before_312": (
         "on 3.10 and 3.11 redis-py can lose the cancellation that ends a closing consumer, which then "
-        "hangs until daphne kills it; the steps' channel layer works around it (mysite/cancellations.py): "
+        "hangs until daphne kills it; the steps' channel layer works around it (mysite/guards.py): "
         "a project of your own needs that class too (docs/delivery-guarantees.md)."
     ),
     "doctor.python_310_redis": (
@@ -201,12 +201,9 @@ HINTS = {
     ),
     # tests/checks/test_announce.py
     "test_a_command_in_another_process_reaches_every_member_of_the_room_once": (
-        "a message sent into the room from another process (manage.py announce) did not reach every "
-        "member once: is the group chat_<room>, and does chat_message send what it is given?"
-    ),
-    "test_the_command_refuses_bad_input_in_plain_words": (
-        "manage.py announce must refuse a bad room name or message in plain words (exit 1, no "
-        "traceback): keep the checks at the top of handle() in chat/management/commands/announce.py."
+        "a message sent into the room from another process (manage.py announce, group_send to "
+        "chat_<room>) did not reach every member once: is the room's group named chat_<room>, as in "
+        "the blog, and does chat_message send what it is given?"
     ),
     # tests/checks/test_tutorial_contract.py
     "test_the_tutorials_part_4_tests_pass_run_its_way": (

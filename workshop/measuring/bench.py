@@ -36,11 +36,16 @@ class Variant:
     needs_nginx: bool = False  # left out, and said so, where the machine has no nginx
 
 
+# Every variant with a channel layer queue gets the capacity production has (deploy/): the steps
+# keep channels_redis's 100, which the bursts below would overflow (docs/delivery-guarantees.md).
+ROOM_FOR_BURSTS = "burst_capacity"
+
+
 def _step_variant(step: Step) -> Variant:
     return Variant(
         step.number,
         f"step {step.number} as written ({step.name}), daphne",
-        lambda url: start_step_server(step, redis_url=url),
+        lambda url: start_step_server(step, redis_url=url, settings=ROOM_FOR_BURSTS),
     )
 
 
@@ -59,12 +64,14 @@ VARIANTS = (
     Variant(
         "03-uvicorn",
         "step 03 served by uvicorn",
-        lambda url: start_step_uvicorn(find_step(TUNED_STEP), redis_url=url),
+        lambda url: start_step_uvicorn(find_step(TUNED_STEP), redis_url=url, settings=ROOM_FOR_BURSTS),
     ),
     Variant(
         "03-tuned",
         "step 03 with the profile's cheap fixes (not a lesson: workshop/variants/tuned_consumer.py)",
-        lambda url: start_step_server(find_step(TUNED_STEP), redis_url=url, application=TUNED_APPLICATION),
+        lambda url: start_step_server(
+            find_step(TUNED_STEP), redis_url=url, application=TUNED_APPLICATION, settings=ROOM_FOR_BURSTS
+        ),
     ),
     Variant(
         "production",

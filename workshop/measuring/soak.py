@@ -25,7 +25,8 @@ SOAK_LOADS = (
 def soak() -> int:
     """Run every soak load against every step and print what happened; losses are figures here.
 
-    The burst sends 10,000 messages at once, five times the steps' `capacity`: expect losses,
+    Each runs with the capacity production has (workshop/variants/burst_capacity.py). The burst
+    sends 10,000 messages at once, five times that `capacity`: expect losses,
     counted, with the server's "over capacity" lines beside them. A duplicate would be a bug.
     """
     duplicated = False
@@ -33,7 +34,7 @@ def soak() -> int:
         print(f"Redis: {redis.description}", flush=True)
         for step in steps_with("rooms"):
             for load in SOAK_LOADS:
-                server = start_step_server(step, redis_url=redis.url)
+                server = start_step_server(step, redis_url=redis.url, settings="burst_capacity")
                 try:
                     run = asyncio.run(run_load(server, load, room_prefix=unique_room_name("soak")))
                     memory_mib = server.memory_kib() / 1024

@@ -5,14 +5,11 @@ from channels.generic.websocket import WebsocketConsumer
 
 
 class ChatConsumer(WebsocketConsumer):
-    """Puts each connection in its room's group, and relays what one member says to all."""
-
     def connect(self):
         self.room_name = self.scope["url_route"]["kwargs"]["room_name"]
         self.room_group_name = f"chat_{self.room_name}"
 
-        # Join room group. The channel layer is async and this consumer is sync,
-        # so async_to_sync wraps each call.
+        # Join room group (async_to_sync wraps the channel layer's coroutines for a sync consumer)
         async_to_sync(self.channel_layer.group_add)(self.room_group_name, self.channel_name)
         self.accept()
 
@@ -24,8 +21,7 @@ class ChatConsumer(WebsocketConsumer):
     def receive(self, text_data):
         message = json.loads(text_data)["message"]
 
-        # Send message to room group. "type" names the handler that runs in every member:
-        # "chat.message" calls chat_message (the blog's "chat_message" does too).
+        # Send message to room group: "type" names the handler every member runs (chat_message)
         async_to_sync(self.channel_layer.group_send)(
             self.room_group_name, {"type": "chat.message", "message": message}
         )

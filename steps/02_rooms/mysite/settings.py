@@ -6,10 +6,6 @@ Started from `django-admin startproject mysite` (Django 5.2) and trimmed to what
 import os
 from pathlib import Path
 
-from redis.exceptions import ConnectionError as RedisConnectionError
-
-from mysite.cancellations import CancellableConnection
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Development defaults. In production set DJANGO_SECRET_KEY, DJANGO_DEBUG=0 and
@@ -58,43 +54,6 @@ WSGI_APPLICATION = "mysite.wsgi.application"
 # Channels: the ASGI application that serves HTTP and WebSocket (daphne and runserver use it).
 ASGI_APPLICATION = "mysite.asgi.application"
 
-# The channel layer lets consumers talk to each other, in this process or any other, through Redis.
-# The blog wrote "hosts": [("redis", 6379)], the Redis service of its docker-compose.yml. REDIS_URL
-# says the same (docker-compose.yml sets redis://redis:6379/0) and also reaches a local or the
-# workshop's embedded Redis, which `make run` and the tests pass in.
-CHANNEL_LAYERS = {
-    "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {
-            "hosts": [
-                {
-                    "address": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-                    # Not in the blog, needed since redis-py 8: its reads now give up after 5 s,
-                    # and channels_redis waits on Redis for up to 5 s (BZPOPMIN) while a room is
-                    # quiet, so every idle socket would close with 1011. Allow longer than that.
-                    "socket_timeout": 10,
-                    # Not in the blog: after Redis restarts, the first command on each pooled
-                    # connection fails ("Connection closed by server"). Retry it once, on a new
-                    # connection, rather than fail the handshake that happened to send it.
-                    "retry_on_error": [RedisConnectionError],
-                    # Not in the blog, needed since redis-py 8: a process's pool now stops at 100
-                    # connections and raises past that. Async consumers send to their groups all
-                    # at once, a connection each, so a busy server needs more (Redis allows 10000).
-                    "max_connections": 1000,
-                    # Not in the blog: on Python 3.10 and 3.11, redis-py can lose the cancellation
-                    # that ends a consumer whose client left (mysite/cancellations.py).
-                    "connection_class": CancellableConnection,
-                }
-            ],
-            # Not in the blog: room for a burst. Each server process has one queue in Redis,
-            # and a group_send to a process whose queue already holds `capacity` messages is
-            # dropped without an error (default 100). 2000 holds 10 rooms x 10 clients x 20
-            # messages sent at once; docs/delivery-guarantees.md explains the trade.
-            "capacity": 2000,
-        },
-    },
-}
-
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
@@ -118,3 +77,19 @@ USE_TZ = True
 STATIC_URL = "static/"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Redis at REDIS_URL, not the blog's ("redis", 6379): docs/departures-from-the-blog.md
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {
+            "hosts": [
+                {
+                    "address": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+                    "socket_timeout": 10,  # above the layer's 5 s waits: docs/departures-from-the-blog.md
+                    "max_connections": 1000,  # redis-py 8 stops at 100: docs/departures-from-the-blog.md
+                }
+            ],
+        },
+    },
+}

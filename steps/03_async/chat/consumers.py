@@ -4,13 +4,11 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 
 class ChatConsumer(AsyncWebsocketConsumer):
-    """Puts each connection in its room's group, and relays what one member says to all."""
-
     async def connect(self):
         self.room_name = self.scope["url_route"]["kwargs"]["room_name"]
         self.room_group_name = f"chat_{self.room_name}"
 
-        # Join room group. The consumer is async now, so we await the channel layer directly.
+        # Join room group (an async consumer awaits the channel layer: no async_to_sync)
         await self.channel_layer.group_add(self.room_group_name, self.channel_name)
         await self.accept()
 
@@ -22,8 +20,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data):
         message = json.loads(text_data)["message"]
 
-        # Send message to room group. "type" names the handler that runs in every member:
-        # "chat.message" calls chat_message (the blog's "chat_message" does too).
+        # Send message to room group: "type" names the handler every member runs (chat_message)
         await self.channel_layer.group_send(
             self.room_group_name, {"type": "chat.message", "message": message}
         )

@@ -30,9 +30,10 @@ async def test_anyone_with_the_channel_layer_can_speak_to_the_room(connected, ro
     assert await alice.receive_json_from() == {"message": "from outside"}
 
 
-async def test_a_command_of_the_channel_layer_stays_cancelled_whenever_the_cancel_lands():
-    """What mysite/cancellations.py is for: a consumer whose client left is cancelled while it
-    waits on Redis, and on Python 3.10 and 3.11 redis-py's own connection loses a cancellation
+async def test_a_command_of_the_channel_layer_stays_cancelled_whenever_the_cancel_lands(communicator):
+    """What mysite/guards.py's CancellableConnection is for (guard() gives it to the channel layer,
+    so the step's application is loaded first, by the communicator fixture): a consumer whose
+    client left is cancelled while it waits on Redis, and on Python 3.10 and 3.11 redis-py's own connection loses a cancellation
     that lands as a command is written (the consumer then lingers until daphne kills it). Each
     command here is cancelled after 0 to 7 turns of the event loop, ten times each."""
     redis = get_channel_layer().connection(0)
