@@ -20,8 +20,9 @@ from redis.backoff import NoBackoff
 
 # Room for a burst: a group_send to a server process whose queue in Redis already holds
 # `capacity` messages is dropped without an error (channels_redis's default: 100). 2000 holds
-# 10 rooms x 10 clients x 20 messages sent at once (docs/delivery-guarantees.md). deploy/settings.py
-# sets it; the checks and the benchmark load the steps with it too (workshop/variants/burst_capacity.py).
+# 10 rooms x 10 clients x 20 messages sent at once (docs/delivery-guarantees.md). Production has it
+# (make_production_layer); the checks and the benchmark load the steps with it too
+# (workshop/variants/burst_capacity.py).
 BURST_CAPACITY = 2000
 
 # Asking a sentinel where the primary is must be quick. redis-py's defaults for a sentinel client
@@ -49,6 +50,14 @@ class ReconnectsThroughSentinels(SentinelManagedConnection):
         await super().connect_check_health(
             check_health=check_health, retry_socket_connect=retry_socket_connect
         )
+
+
+def make_production_layer(config: dict, connection_class: type | None = None) -> None:
+    """Turn a step's channel layer CONFIG into production's, in place: its hosts from the
+    environment (hosts_from_environment), room for a burst (BURST_CAPACITY). deploy/settings.py
+    calls it, and so does the checks' redis_hosts settings variant, so both run the same layer."""
+    config["hosts"] = hosts_from_environment(config["hosts"][0], connection_class=connection_class)
+    config["capacity"] = BURST_CAPACITY
 
 
 def hosts_from_environment(step_host: dict, connection_class: type | None = None) -> list[dict]:

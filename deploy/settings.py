@@ -19,7 +19,7 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from deploy.channel_layer_hosts import BURST_CAPACITY, hosts_from_environment
+from deploy.channel_layer_hosts import make_production_layer
 
 from mysite.guards import CancellableConnection
 from mysite.settings import *  # noqa: F403  (the step's settings, all of them)
@@ -62,13 +62,8 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 # One Redis (the step's REDIS_URL), or REDIS_HOSTS: a Sentinel-watched primary, or several shards;
-# each with the steps' cancellable connection, through the sentinels too.
-CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = hosts_from_environment(  # noqa: F405
-    CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0],  # noqa: F405
-    connection_class=CancellableConnection,
-)
-# Room for a burst (channels_redis drops a message to a process whose queue is full, silently).
-CHANNEL_LAYERS["default"]["CONFIG"]["capacity"] = BURST_CAPACITY  # noqa: F405
+# each with the steps' cancellable connection (through the sentinels too), and room for a burst.
+make_production_layer(CHANNEL_LAYERS["default"]["CONFIG"], CancellableConnection)  # noqa: F405
 
 # A worker that dies never discards its channels from their groups; the first group_send after
 # this many seconds since a channel joined removes it (channels_redis's group_expiry). A live member

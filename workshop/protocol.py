@@ -14,6 +14,7 @@ import uuid
 # letters, digits, "-", "_" and "." shorter than 100 characters: 94 are left for the room.
 GROUP_PREFIX = "chat_"
 ROOM_NAME_PATTERN = r"[A-Za-z0-9_.-]{1,94}"
+ROOM_NAME_RULE = 'a room name is 1 to 94 characters from A-Z, a-z, 0-9, "-", "_" and "."'
 
 # Longest chat message the rooms relay, in characters; longer ones get {"error": ...}.
 MAX_MESSAGE_LENGTH = 2000

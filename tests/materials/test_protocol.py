@@ -15,6 +15,7 @@ from workshop.protocol import (
     GROUP_PREFIX,
     MAX_MESSAGE_LENGTH,
     ROOM_NAME_PATTERN,
+    ROOM_NAME_RULE,
     ROOM_REFUSED,
     TRY_AGAIN_LATER,
     WEBSOCKET_MAX_MESSAGE_SIZE,
@@ -40,7 +41,11 @@ def constants(path):
 @pytest.mark.parametrize("step", STEPS)
 def test_the_room_name_rule_and_the_refusal_code(step):
     rooms = constants(step.folder / "mysite/guards.py")
-    assert (rooms["ROOM_NAME_PATTERN"], rooms["ROOM_REFUSED"]) == (ROOM_NAME_PATTERN, ROOM_REFUSED)
+    assert (rooms["ROOM_NAME_PATTERN"], rooms["ROOM_NAME_RULE"], rooms["ROOM_REFUSED"]) == (
+        ROOM_NAME_PATTERN,
+        ROOM_NAME_RULE,
+        ROOM_REFUSED,
+    )
 
 
 @pytest.mark.parametrize("step", STEPS)

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from workshop.protocol import MAX_MESSAGE_LENGTH, ROOM_NAME_PATTERN, group_name
+from workshop.protocol import MAX_MESSAGE_LENGTH, ROOM_NAME_PATTERN, ROOM_NAME_RULE, group_name
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, room, message, **options):
         if not re.fullmatch(ROOM_NAME_PATTERN, room):
-            raise CommandError(f"{room!r} is not a room: 1 to 94 of A-Z, a-z, 0-9, '-', '_' and '.'")
+            raise CommandError(f"{room!r} is not a room: {ROOM_NAME_RULE}")
         if not message.strip():
             raise CommandError('"message" is empty')
         if len(message) > MAX_MESSAGE_LENGTH:
