@@ -11,7 +11,7 @@ ARGS ?=
 OLDEST_PYTHON := $(shell sed -n 's/^requires-python = ">=\([0-9.]*\)"/\1/p' pyproject.toml)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run production test test-all check exercise status diff diffs soak failover bench profile lab strip-notebooks translations doctor lint lock clean
+.PHONY: help setup run production test test-all check classroom exercise status diff diffs soak failover bench profile lab strip-notebooks translations bundle doctor lint lock clean
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -29,14 +29,27 @@ CHECK := $(VENV)/.installed-check
 LAB := $(VENV)/.installed-lab
 DEV := $(VENV)/.installed-dev
 
+# WHEELS=folder installs from a bundle (make bundle; docs/installing.md, "Offline, from a bundle"):
+# no index at all, only the bundle's wheels for this machine (its wheels/linux-x86_64/, say), or
+# the wheels in the folder itself. The hashes are checked as always. This machine is named as
+# workshop/bundling.py names it: linux or macos, then `uname -m`.
+PLATFORM_HERE := $(shell uname -s | sed 's/^Linux$$/linux/;s/^Darwin$$/macos/')-$(shell uname -m)
+WHEELHOUSE = $(if $(wildcard $(WHEELS)/wheels/$(PLATFORM_HERE)/),$(WHEELS)/wheels/$(PLATFORM_HERE),$(WHEELS))
+ifneq ($(WHEELS),)
+ifeq ($(wildcard $(WHEELHOUSE)/*.whl),)
+$(error WHEELS=$(WHEELS) holds no wheels for this machine ($(PLATFORM_HERE)): make bundle PLATFORMS=... adds them)
+endif
+endif
+
 $(VENV)/.installed-%: requirements/%.txt | $(PY)
-	$(PY) -m pip install --disable-pip-version-check --quiet --require-hashes -r $<
+	$(PY) -m pip install --disable-pip-version-check --quiet --require-hashes$(if $(WHEELS), --no-index --find-links $(WHEELHOUSE)) -r $<
 	@touch $@
 
-setup: $(DEV) ## create .venv and install every layer from the locks (the other tasks install what they need)
+# A bundle carries the layers a learner needs, not dev's tools: with WHEELS, setup stops at lab.
+setup: $(if $(WHEELS),$(LAB),$(DEV)) ## create .venv and install every layer from the locks (the other tasks install what they need; WHEELS=bundle: serve, check and lab, offline)
 
-run: $(SERVE) ## serve a step (STEP=NN, default the last) with Redis until Ctrl-C
-	@$(PY) -m workshop run $(if $(STEP),--step $(STEP))
+run: $(SERVE) ## serve a step (STEP=NN, default the last) with Redis until Ctrl-C; CLASSROOM=url: your work/ copy on the classroom's Redis
+	@$(PY) -m workshop run $(if $(STEP),--step $(STEP)) $(if $(CLASSROOM),--classroom $(CLASSROOM))
 
 production: $(SERVE) ## serve a step as in production (deploy/): nginx with TLS, WORKERS=N daphne processes (default 2) under supervisor, Redis (REDIS=sentinel or shards:N); until Ctrl-C
 	@$(PY) -m workshop production $(if $(STEP),--step $(STEP)) $(if $(WORKERS),--workers $(WORKERS)) $(if $(REDIS),--redis $(REDIS))
@@ -49,8 +62,11 @@ test: $(DEV) ## run every check: all steps, real daphne, real Redis, in parallel
 test-all: $(DEV) ## run every check on each supported Python found here (nox; pyproject.toml lists them)
 	$(VENV)/bin/nox --session suite $(if $(ARGS),-- $(ARGS))
 
-check: $(CHECK) ## check one step: work/NN if you started it (PROJECT=path: any project), else the snapshot; FAST=1 skips the slow ones
-	@$(if $(ASGI),WORKSHOP_ASGI_APPLICATION=$(ASGI)) $(PY) -m workshop check $(if $(STEP),--step $(STEP)) $(if $(FAST),--fast) $(if $(PROJECT),--project $(PROJECT)) $(ARGS)
+check: $(CHECK) ## check one step: work/NN if you started it (PROJECT=path: any project), else the snapshot; FAST=1 skips the slow ones; CLASSROOM=url NAME=you reports to the class board
+	@$(if $(ASGI),WORKSHOP_ASGI_APPLICATION=$(ASGI)) $(PY) -m workshop check $(if $(STEP),--step $(STEP)) $(if $(FAST),--fast) $(if $(PROJECT),--project $(PROJECT)) $(if $(CLASSROOM),--classroom $(CLASSROOM) $(if $(NAME),--name "$(NAME)")) $(ARGS)
+
+classroom: $(SERVE) ## for the instructor: the shared Redis and the class board on ADDRESS (without it: this machine's addresses), until Ctrl-C
+	@$(PY) -m workshop classroom $(if $(ADDRESS),--address $(ADDRESS)) $(if $(PORT),--port $(PORT))
 
 exercise: $(SERVE) ## do a step yourself: make exercise STEP=02 copies the step before it to work/02_rooms (FORCE=1 starts over)
 	@$(PY) -m workshop exercise $(if $(STEP),--step $(STEP)) $(if $(FORCE),--force)
@@ -84,6 +100,9 @@ strip-notebooks: $(LAB) ## remove outputs from notebooks/ and notebooks/ja/ befo
 
 translations: $(SERVE) ## which Japanese pages lag behind their English source (a check insists); DONE=path stamps one brought up to date
 	@$(PY) -m workshop translations $(foreach page,$(DONE),--done $(page))
+
+bundle: $(SERVE) ## one folder for USB sticks: wheels for every platform and Python, the repository as a git bundle (OUT=build/bundle, PLATFORMS=, PYTHONS=, LAYERS=; here: this machine)
+	@$(PY) -m workshop bundle $(if $(OUT),--out $(OUT)) --platforms "$(PLATFORMS)" --pythons "$(PYTHONS)" --layers "$(LAYERS)"
 
 doctor: ## say what is missing or wrong
 	@if [ -x $(PY) ]; then $(PY) -m workshop doctor; else $(PYTHON) -m workshop doctor; fi

@@ -4,6 +4,7 @@ tests/checks/     a step's behaviour: what `make check` runs, on a snapshot or a
 tests/production/ the stack of deploy/: nginx, supervisord, daphne workers (`-m production`)
 tests/scaling_redis/ Redis in several pieces: Sentinel failover, shards (`-m scaling`)
 tests/materials/  the teaching materials hold together: manifest, lessons, notebooks, docs
+tests/classroom/  the instructor's classroom: shared Redis, class board, laptops on a network
 tests/toolkit/    the toolkit's own tests: Redis, servers, learner mode, locks, reports
 """
 
@@ -14,6 +15,7 @@ pytest_plugins = [
     "harness.reports",
     "harness.pages",
     "harness.scheduling",
+    "harness.classroom",
 ]
 
 # Run per step in a process of its own, by tests/checks/test_communicator.py.

@@ -1,4 +1,4 @@
-"""The commands behind the Makefile: `python -m workshop run|production|check|exercise|status|diff|diffs|soak|failover|bench|profile|lab|strip-notebooks|doctor`.
+"""The commands behind the Makefile: `python -m workshop run|production|check|classroom|exercise|status|diff|diffs|soak|failover|bench|profile|lab|strip-notebooks|bundle|doctor`.
 
 Only the standard library is imported up front, so `doctor` works before the venv exists.
 """
@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from types import FrameType
 from typing import Iterator
 
@@ -24,13 +26,25 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt  # the same clean shutdown as Ctrl-C
 
 
-def run(step_name: str | None, port: int | None) -> int:
-    """Serve one step with Redis until Ctrl-C, then stop both."""
+def run(step_name: str | None, port: int | None, classroom: str | None = None) -> int:
+    """Serve one step with Redis until Ctrl-C, then stop both; in a classroom, the learner's own
+    copy on the classroom's shared Redis."""
     from workshop.running.ports import port_is_free
     from workshop.running.redis_server import workshop_redis
     from workshop.running.step_server import start_step_server
 
     step = find_step(step_name) if step_name else last_step()
+    project: Path | None = None
+    if classroom:
+        from workshop.classroom.commands import learners_project
+        from workshop.classroom.joining import classroom_redis_url
+
+        step, project = learners_project(step_name)
+        try:
+            os.environ["REDIS_URL"] = classroom_redis_url(classroom)
+        except (OSError, ValueError, KeyError) as error:
+            print(f"Cannot reach the classroom at {classroom}: {error}", file=sys.stderr)
+            return 1
     if port is None:
         port = DEFAULT_PORT if port_is_free(DEFAULT_PORT) else 0
         if port == 0:
@@ -40,14 +54,14 @@ def run(step_name: str | None, port: int | None) -> int:
         with workshop_redis(use_local=True) as redis:
             print(f"Redis: {redis.description}", flush=True)
             server = start_step_server(
-                step,
+                project or step,
                 redis_url=redis.url,
                 port=port,
                 echo=lambda line: print(f"  daphne | {line}", flush=True),
             )
             try:
                 print(
-                    f"\n  Step {step.name} is serving at {server.http_url}/chat/\n"
+                    f"\n  Step {step.name} ({project or 'the snapshot'}) is serving at {server.http_url}/chat/\n"
                     f"  Open {server.room_page_url('lobby')} in two browser tabs and chat.\n"
                     "  Ctrl-C stops everything.\n",
                     flush=True,
@@ -129,15 +143,31 @@ def production(step_name: str | None, workers: int, redis_layout: str = "one") -
         return 1
 
 
-def check(step_name: str, fast: bool, extra: list[str], project: str | None = None) -> int:
+def check(
+    step_name: str,
+    fast: bool,
+    extra: list[str],
+    project: str | None = None,
+    classroom: str | None = None,
+    name: str | None = None,
+) -> int:
     """Check a learner's work/ copy or `project` with the step's suites of checks; without either,
     run every check of the snapshot (tests/checks/ -m stepNN). `fast` keeps the behaviour checks
     over WebSockets and leaves out the silence wait, faults and loads, and the browser."""
     from workshop.learning.exercises import check_project
 
-    learner_result = check_project(step_name, project, fast, extra)
+    on_result = None
+    if classroom:
+        from workshop.classroom.commands import report_to_board
+
+        def on_result(passed: bool, failing: list[str]) -> None:
+            report_to_board(classroom, name, find_step(step_name), passed, failing)
+
+    learner_result = check_project(step_name, project, fast, extra, on_result)
     if learner_result is not None:
         return learner_result
+    if classroom:
+        print(say("check.snapshot_not_reported"), flush=True)
     step = find_step(step_name)
     selection = step.marker + (" and not (slow or browser or floods)" if fast else "")
     command = [sys.executable, "-m", "pytest", "-n", "auto", str(CHECKS_DIR), "-m", selection, *extra]
@@ -167,6 +197,9 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument(
         "--port", type=int, help=f"default {DEFAULT_PORT}, or a free port if that is taken"
     )
+    run_parser.add_argument(
+        "--classroom", help="the class board's URL: serve your copy on the classroom's Redis"
+    )
     production_parser = commands.add_parser(
         "production", help="serve a step behind nginx (TLS) with several daphne workers under supervisor"
     )
@@ -181,6 +214,14 @@ def main(argv: list[str] | None = None) -> int:
     check_parser.add_argument(
         "--project", help="check this Django project instead (default: work/NN_name if it exists)"
     )
+    check_parser.add_argument("--classroom", help="the class board's URL: report the result there")
+    check_parser.add_argument("--name", help="your name on the class board (default: your login name)")
+    classroom_parser = commands.add_parser(
+        "classroom", help="the shared Redis and the class board, until Ctrl-C"
+    )
+    classroom_parser.add_argument("--address", help="the address learners reach this machine on")
+    classroom_parser.add_argument("--port", type=int, help="the board's port (default 8765, or a free one)")
+    classroom_parser.add_argument("--folder", help="where the board keeps results (default build/classroom)")
     exercise_parser = commands.add_parser("exercise", help="start a step yourself in work/")
     exercise_parser.add_argument("--step")
     exercise_parser.add_argument("--force", action="store_true", help="replace an existing work/ copy")
@@ -204,15 +245,28 @@ def main(argv: list[str] | None = None) -> int:
     translations_parser.add_argument(
         "--done", action="append", default=[], help="a Japanese page brought up to date"
     )
+    bundle_parser = commands.add_parser(
+        "bundle", help="one folder for USB sticks: every platform's wheels and the repository as a git bundle"
+    )
+    bundle_parser.add_argument("--out", help="default build/bundle")
+    bundle_parser.add_argument("--platforms", default="", help="comma-separated, or here (default: all)")
+    bundle_parser.add_argument("--pythons", default="", help="comma-separated, or here (default: all)")
+    bundle_parser.add_argument("--layers", default="", help="comma-separated (default: serve, check, lab)")
     args, extra = parser.parse_known_args(argv)
 
     try:
         if args.command == "run":
-            return run(args.step, args.port)
+            return run(args.step, args.port, args.classroom)
+        if args.command == "classroom":
+            from workshop.classroom.commands import serve_classroom
+
+            return serve_classroom(args.address, args.port, Path(args.folder) if args.folder else None)
         if args.command == "production":
             return production(args.step, args.workers, args.redis)
         if args.command == "check":
-            return check(args.step or last_step().name, args.fast, extra, args.project)
+            return check(
+                args.step or last_step().name, args.fast, extra, args.project, args.classroom, args.name
+            )
         if args.command in ("exercise", "status"):
             from workshop.learning.exercises import create_exercise, show_status
 
@@ -247,6 +301,10 @@ def main(argv: list[str] | None = None) -> int:
             from workshop.learning.notebooks import open_lab, strip_all
 
             return open_lab() if args.command == "lab" else strip_all()
+        if args.command == "bundle":
+            from workshop.bundling import bundle
+
+            return bundle(args.out, args.platforms, args.pythons, args.layers)
         if args.command == "translations":
             from workshop.learning.translations import report
 

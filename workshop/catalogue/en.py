@@ -8,6 +8,7 @@ MESSAGES = {
     "check.no_project": "There is no project at {folder}.",
     "check.checking": "Checking {folder} with the step {step} checks ({suites}).",
     "check.snapshot": "Checking the snapshot {step}: {command}",
+    "check.snapshot_not_reported": "You have no copy of this step in work/ (make exercise STEP=NN), so the class board gets no report: the snapshot is not your work.",
     "check.first_heading": "What to look at first:",
     "check.did_not_start": "The project did not start: {saw}",
     "check.did_not_start_count": "{count} checks failed because the project did not start.",

@@ -9,6 +9,7 @@ MESSAGES = {
     "check.no_project": "{folder} にプロジェクトがありません。",
     "check.checking": "{folder} をステップ {step} のチェック（{suites}）にかけます。",
     "check.snapshot": "スナップショット {step} をチェックします：{command}",
+    "check.snapshot_not_reported": "work/ にこのステップの作業コピーがありません（make exercise STEP=NN で作ります）。スナップショットはあなたの作業ではないので、クラスボードには報告しません。",
     "check.first_heading": "まず確認してほしい点：",
     "check.did_not_start": "プロジェクトが起動しませんでした：{saw}",
     "check.did_not_start_count": "プロジェクトが起動しなかったため、{count} 件のチェックが失敗しました。",

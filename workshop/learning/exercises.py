@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 from workshop.catalogue import language, say
 from workshop.learning.exercise_sheet import sheet_name, write_sheets
@@ -64,7 +65,13 @@ def create_exercise(step_name: str, force: bool) -> int:
     return 0
 
 
-def check_project(step_name: str, project: str | None, fast: bool, extra: list[str]) -> int | None:
+def check_project(
+    step_name: str,
+    project: str | None,
+    fast: bool,
+    extra: list[str],
+    on_result: Callable[[bool, list[str]], None] | None = None,
+) -> int | None:
     """Run the step's checks against `project`, or the learner's work copy; None: neither, check the snapshot.
 
     A learner reads a compact account first: the cause the code itself shows (no channel layer,
@@ -102,7 +109,11 @@ def check_project(step_name: str, project: str | None, fast: bool, extra: list[s
         run = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=not verbose, text=True)
         if not verbose and run.returncode not in (0, 1):  # pytest itself could not run: say why
             print(run.stdout[-3000:] + run.stderr[-2000:])
-        print_account(json.loads(report.read_text()) if report.exists() else None, folder, step)
+        account = json.loads(report.read_text()) if report.exists() else None
+        print_account(account, folder, step)
+    if on_result is not None:  # the class board: passed or not, and the failing checks' names
+        failing = [record["check"].split("[")[0] for record in (account or {}).get("failed", [])]
+        on_result(run.returncode == 0, list(dict.fromkeys(failing)))
     if not project or folder == work_copy(step):
         _record(step, run.returncode == 0)
     return run.returncode

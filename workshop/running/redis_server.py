@@ -19,6 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
+from urllib.parse import quote
 
 from workshop.catalogue import say
 from workshop.running.ports import LOOPBACK, free_port
@@ -70,14 +71,26 @@ class EmbeddedRedis:
     """A real Redis-compatible server on a loopback port, with persistence off, for as long as we need it."""
 
     def __init__(
-        self, binary: Path | None = None, port: int | None = None, options: Sequence[str] = ()
+        self,
+        binary: Path | None = None,
+        port: int | None = None,
+        options: Sequence[str] = (),
+        *,
+        host: str = LOOPBACK,
+        password: str | None = None,
     ) -> None:
-        """`options` are more server arguments: `--replicaof HOST PORT` makes a replica, say."""
+        """`options` are more server arguments: `--replicaof HOST PORT` makes a replica, say.
+
+        `host` is the address it binds (a classroom's is the instructor's LAN address); with a
+        `password`, the default user needs it, and `url` carries it.
+        """
         found = binary or find_server_binary()
         if found is None:
             raise FileNotFoundError(NO_SERVER_HELP)
         self.binary = found
         self.port = port
+        self.host = host
+        self.password = password
         self.options = list(options)
         self._process: LoggedProcess | None = None
         self._data_dir: str | None = None
@@ -86,7 +99,8 @@ class EmbeddedRedis:
     def url(self) -> str:
         if self.port is None:
             raise RuntimeError("The embedded Redis has not been started.")
-        return f"redis://{LOOPBACK}:{self.port}/0"
+        credentials = f":{quote(self.password, safe='')}@" if self.password else ""
+        return f"redis://{credentials}{self.host}:{self.port}/0"
 
     @property
     def running(self) -> bool:
@@ -117,7 +131,8 @@ class EmbeddedRedis:
         command = [
             str(self.binary),
             "--port", str(port),
-            "--bind", LOOPBACK,
+            "--bind", self.host,
+            *(["--requirepass", self.password] if self.password else []),
             "--save", "",
             "--appendonly", "no",
             "--dir", self._data_dir,
