@@ -8,22 +8,17 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
-from types import FrameType
 from typing import Iterator
 
 from workshop.catalogue import say
 from workshop.paths import CHECKS_DIR, REPO_ROOT
+from workshop.running.processes import stop_on_sigterm
 from workshop.steps import all_steps, find_step, last_step
 
 DEFAULT_PORT = 8000
-
-
-def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt  # the same clean shutdown as Ctrl-C
 
 
 def run(step_name: str | None, port: int | None, classroom: str | None = None) -> int:
@@ -49,7 +44,7 @@ def run(step_name: str | None, port: int | None, classroom: str | None = None) -
         port = DEFAULT_PORT if port_is_free(DEFAULT_PORT) else 0
         if port == 0:
             print(f"Port {DEFAULT_PORT} is taken; asking the OS for a free one.")
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    stop_on_sigterm()
     try:
         with workshop_redis(use_local=True) as redis:
             print(f"Redis: {redis.description}", flush=True)
@@ -113,7 +108,7 @@ def production(step_name: str | None, workers: int, redis_layout: str = "one") -
         print(NGINX_HELP, file=sys.stderr)
         return 1
     step = find_step(step_name) if step_name else last_step()
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    stop_on_sigterm()
     try:
         with _production_redis(redis_layout) as (description, redis_url, redis_hosts):
             print(

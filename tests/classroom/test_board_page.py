@@ -1,7 +1,6 @@
 """The class board in real headless Chromium: learners' `make check` reports arrive live, the stuck
 first, each failing check's hint a click away; it rides out a Redis restart and a board restart."""
 
-import shutil
 import subprocess
 
 import pytest
@@ -10,7 +9,7 @@ from harness.pages import WAIT_MS, screenshot
 from workshop.catalogue import catalogue
 from workshop.classroom.running import start_board
 from workshop.paths import REPO_ROOT
-from workshop.steps import find_step
+from workshop.steps import copy_project, find_step
 
 pytestmark = [pytest.mark.classroom, pytest.mark.live, pytest.mark.browser]
 
@@ -20,8 +19,8 @@ BROKEN_ECHO = ('json.dumps({"message": message})', 'json.dumps({"message": messa
 @pytest.fixture
 def copies(tmp_path):
     """A finished step 01 and one whose echo shouts, as two learners' work/ copies."""
-    finished = shutil.copytree(find_step("01").folder, tmp_path / "finished")
-    broken = shutil.copytree(find_step("01").folder, tmp_path / "broken")
+    finished = copy_project(find_step("01").folder, tmp_path / "finished")
+    broken = copy_project(find_step("01").folder, tmp_path / "broken")
     consumer = broken / "chat" / "consumers.py"
     consumer.write_text(consumer.read_text().replace(*BROKEN_ECHO))
     return {"finished": finished, "broken": broken}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import signal
 import sys
 from pathlib import Path
 
@@ -11,13 +10,10 @@ from workshop.classroom.joining import send_report
 from workshop.classroom.running import DEFAULT_BOARD_PORT, machine_addresses, start_classroom
 from workshop.paths import REPO_ROOT
 from workshop.running.ports import port_is_free
+from workshop.running.processes import stop_on_sigterm
 from workshop.steps import Step, all_steps, find_step
 
 CLASSROOM_FOLDER = REPO_ROOT / "build" / "classroom"  # the board's results, kept across restarts
-
-
-def _stop_on_sigterm(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def serve_classroom(address: str | None, board_port: int | None, folder: Path | None = None) -> int:
@@ -31,7 +27,7 @@ def serve_classroom(address: str | None, board_port: int | None, folder: Path | 
     if board_port is None:
         board_port = DEFAULT_BOARD_PORT if port_is_free(DEFAULT_BOARD_PORT) else 0
     folder = folder or CLASSROOM_FOLDER
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    stop_on_sigterm()
     try:
         with start_classroom(
             address, folder, board_port, echo=lambda line: print(f"  board | {line}", flush=True)

@@ -250,3 +250,12 @@ def child_environment(**overrides: str) -> dict[str, str]:
 def python_command(*args: str) -> list[str]:
     """Run a module with the same interpreter (the venv's) that runs us."""
     return [sys.executable, *args]
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM (a supervisor, `kill`) stops a foreground command the way Ctrl-C does: the same clean shutdown."""
+    signal.signal(signal.SIGTERM, _interrupt)
