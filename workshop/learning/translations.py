@@ -27,6 +27,7 @@ LEARNER_DOCS = (
     "which-redis",
     "testing-your-consumer",
     "security",
+    "instructor",
 )
 STAMP = re.compile(r"<!-- translation of (\S+) sha256:([0-9a-f]{12}) -->\n?\Z")
 STAMP_KEY = "translation_of"  # in a notebook's metadata["workshop"]
