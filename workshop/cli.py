@@ -16,7 +16,7 @@ from typing import Iterator
 from workshop.catalogue import say
 from workshop.paths import CHECKS_DIR, REPO_ROOT
 from workshop.running.processes import stop_on_sigterm
-from workshop.steps import all_steps, find_step, last_step
+from workshop.steps import all_steps, find_step, last_step, topic_step
 
 DEFAULT_PORT = 8000
 
@@ -24,6 +24,7 @@ DEFAULT_PORT = 8000
 def run(step_name: str | None, port: int | None, classroom: str | None = None) -> int:
     """Serve one step with Redis until Ctrl-C, then stop both; in a classroom, the learner's own
     copy on the classroom's shared Redis."""
+    from workshop.running.accounts import workshop_users_line
     from workshop.running.ports import port_is_free
     from workshop.running.redis_server import workshop_redis
     from workshop.running.step_server import start_step_server
@@ -61,6 +62,8 @@ def run(step_name: str | None, port: int | None, classroom: str | None = None) -
                     "  Ctrl-C stops everything.\n",
                     flush=True,
                 )
+                if server.accounts:
+                    print(workshop_users_line(), flush=True)
                 code = server.process.wait()
                 print(f"daphne exited with code {code}.")
                 return code or 1
@@ -107,7 +110,16 @@ def production(step_name: str | None, workers: int, redis_layout: str = "one") -
     if find_nginx() is None:
         print(NGINX_HELP, file=sys.stderr)
         return 1
-    step = find_step(step_name) if step_name else last_step()
+    from workshop.running.accounts import has_users
+
+    step = find_step(step_name) if step_name else topic_step("production")
+    if has_users(step.folder):
+        print(
+            f"Step {step.name} has users, and its workers would need one database they all share; "
+            f"`make production` serves the steps without users (STEP={topic_step('production').number}).",
+            file=sys.stderr,
+        )
+        return 2
     stop_on_sigterm()
     try:
         with _production_redis(redis_layout) as (description, redis_url, redis_hosts):

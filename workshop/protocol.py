@@ -28,6 +28,8 @@ WEBSOCKET_MAX_MESSAGE_SIZE = 64 * 1024
 # WebSocket engine does not let an application send); the page reconnects.
 ROOM_REFUSED = 4400
 TRY_AGAIN_LATER = 4013
+# 4401: a step with users (04 on) refused a socket with no logged-in user; the page says to log in.
+LOGIN_REQUIRED = 4401
 
 # A message starting with this is a client's own bookkeeping (workshop/running/clients.py), not chat.
 SYNC_MARKER_PREFIX = "sync-marker:"

@@ -109,6 +109,11 @@ def all_topics() -> list[Topic]:
     return list(_topics())
 
 
+def topic_step(name: str) -> Step:
+    """The step a topic builds on (steps.toml's builds_on): what `make production` serves, say."""
+    return find_step(next(topic.builds_on for topic in _topics() if topic.name == name))
+
+
 @functools.cache
 def _read_manifest() -> dict[str, Any]:
     if sys.version_info >= (3, 11):

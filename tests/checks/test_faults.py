@@ -127,7 +127,12 @@ async def test_a_client_that_stops_reading_is_dropped_and_costs_bounded_memory(
         await ChatClient.join(server, room, "bob") as bob,
         # max_queue=1: the client library stops reading the socket after one unread message,
         # so pings queue up unanswered behind the backlog, like a frozen browser tab.
-        connect(server.room_socket_url(room), origin=server.origin, max_queue=1) as silent,
+        connect(
+            server.room_socket_url(room),
+            origin=server.origin,
+            max_queue=1,
+            additional_headers=server.handshake_headers("silent"),
+        ) as silent,
     ):
         await wait_for_group_size(own_redis.url, room, 3)
         bob_reads = asyncio.create_task(read_messages(bob, messages))  # bob keeps up, alongside

@@ -82,7 +82,8 @@ async def _throw(server, frame):
         if expected is None:
             assert set(answer) == {"error"}, answer
         else:
-            assert answer == {"message": expected}
+            # the message, and in a step with users its sender's name from the session
+            assert answer == {"message": expected, **({"user": "mallory"} if server.accounts else {})}
         # bob hears mallory's message if it was valid and it is a room (not the echo of step 01)
         heard = [frame.get("message") for frame in await bob.received_before_sync()]
         assert all(message == expected for message in heard), heard

@@ -15,6 +15,7 @@ from typing import Iterator, Sequence
 import pytest
 
 from workshop.paths import BUILD_DIR
+from workshop.running.accounts import WORKSHOP_PASSWORD, WORKSHOP_USERS
 from workshop.running.browser import (
     CHROMEDRIVER_HELP,
     CHROMIUM_ARGS,
@@ -67,22 +68,36 @@ def browser():
 
 @pytest.fixture
 def open_room(browser):
-    """Open a room page in a new tab (its own context, like a second browser) and wait until live."""
+    """Open a room page in a new tab (its own context, like a second browser) and wait until live.
+
+    In a step with users, the page sends the tab to the login form first: it logs in there as
+    `user`, by default the workshop's users in turn (alice, then bob, ...), one per tab.
+    """
     contexts = []
 
-    def open_page(server, room):
+    def open_page(server, room, user=None):
         context = browser.new_context(viewport={"width": 640, "height": 520})
         contexts.append(context)
         page = context.new_page()
         page.dialogs = []  # alert() from injected markup would land here
         page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(server.room_page_url(room))
+        if getattr(server, "accounts", None):  # a step with users (the production stack has none)
+            log_in(page, user or WORKSHOP_USERS[(len(contexts) - 1) % len(WORKSHOP_USERS)])
         page.wait_for_selector('#chat-state[data-state="live"]', timeout=WAIT_MS)
         return page
 
     yield open_page
     for context in contexts:
         context.close()
+
+
+def log_in(page, user):
+    """Fill Django's login form (the ids its form fields get) and submit it, as a person would."""
+    page.wait_for_selector("#login-form", timeout=WAIT_MS)
+    page.fill("#id_username", user)
+    page.fill("#id_password", WORKSHOP_PASSWORD)
+    page.click("#login-submit")
 
 
 def outside_playwrights_loop(coroutine):
@@ -100,6 +115,12 @@ def send(page, text, *, with_button=False):
 
 
 def log_of(page):
+    """The messages in the chat log, one per line, without their senders' names (step 04 on)."""
+    return page.eval_on_selector_all("#chat-log li", "lines => lines.map(line => line.lastChild.textContent)")
+
+
+def lines_of(page):
+    """The chat log's lines as shown: "alice: hello" where a step has users."""
     return page.locator("#chat-log li").all_inner_texts()
 
 

@@ -14,7 +14,7 @@ from workshop.locks import BOOTSTRAP, lock_file, normalise, pinned, read_lock
 from workshop.paths import REPO_ROOT
 from workshop.running.clients import ChatClient
 from workshop.running.processes import LoggedProcess
-from workshop.running.step_server import StepServer
+from workshop.running.step_server import made_by_make_run
 from workshop.steps import all_steps, last_step
 
 pytestmark = pytest.mark.live
@@ -58,7 +58,7 @@ async def test_make_run_serves_the_last_step_with_only_the_serve_layer(layered_v
     )
     try:
         served = run.wait_for_line(r"is serving at http://127\.0\.0\.1:(\d+)/chat/", timeout=30)
-        server = StepServer(project=last_step().folder, port=int(served.group(1)), process=run)
+        server = made_by_make_run(last_step().folder, int(served.group(1)), run)
         async with await ChatClient.join(server, unique_room("lobby"), "alice") as alice:
             await alice.say("served from the serve layer alone")
             assert await alice.next_message() == "served from the serve layer alone"

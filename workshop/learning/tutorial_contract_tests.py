@@ -5,12 +5,19 @@ Not the tutorial's code: the same selectors (`#chat-log`, typing into the focuse
 keys (a room name and Enter on /chat/, a message and Enter in the room) and the same read
 (`#chat-log`'s `value`), in ChannelsLiveServerTestCase with Selenium. The browser is Debian's
 Chromium through Debian's chromium-driver, headless (CHROMIUM and CHROMEDRIVER override them).
+
+In a step with users (its settings name LOGIN_URL: step 04 on), each test first logs in as a person
+would, through the login form, as a user it makes in the test database; the tutorial has no users,
+so this is the one step it would have to add (docs/testing-your-consumer.md).
 """
 
 import os
 import shutil
 
 from channels.testing import ChannelsLiveServerTestCase
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.shortcuts import resolve_url
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
@@ -19,6 +26,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.wait import WebDriverWait
 
+PASSWORD = "tutorial-contract"  # the test database's only user, alice
 WAIT_SECONDS = 10  # how long a page may take; only ever decides a failure (the tutorial waits 2)
 HEADLESS_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 
@@ -43,6 +51,11 @@ class TutorialContractTests(ChannelsLiveServerTestCase):
         except Exception:
             super().tearDownClass()
             raise
+
+    def setUp(self):
+        super().setUp()
+        if settings.is_overridden("LOGIN_URL"):
+            self.log_in("alice")
 
     @classmethod
     def tearDownClass(cls):
@@ -78,6 +91,16 @@ class TutorialContractTests(ChannelsLiveServerTestCase):
             self.close_other_windows()
 
     # What a person does, and what the tutorial's tests read.
+
+    def log_in(self, username):
+        get_user_model().objects.create_user(username, password=PASSWORD)
+        self.driver.get(self.live_server_url + resolve_url(settings.LOGIN_URL))
+        self.driver.find_element(By.NAME, "username").send_keys(username)
+        self.driver.find_element(By.NAME, "password").send_keys(PASSWORD, Keys.ENTER)
+        WebDriverWait(self.driver, WAIT_SECONDS).until(
+            lambda _: "login" not in self.driver.current_url,
+            f"logging in as {username} did not leave the login page (at {self.driver.current_url})",
+        )
 
     def enter_room(self, room_name):
         self.driver.get(self.live_server_url + "/chat/")

@@ -17,7 +17,7 @@ from workshop.measuring.paced_room import PacedRoom
 from workshop.protocol import unique_room_name
 from workshop.running.sentinel import ReplicatedRedis
 from workshop.running.step_server import StepServer, start_step_server
-from workshop.steps import last_step
+from workshop.steps import topic_step
 
 MEMBERS = [f"m{number}" for number in range(6)]
 NAME = "chat"
@@ -54,7 +54,7 @@ async def one_failover(replicated: ReplicatedRedis, servers: list[StepServer]) -
 
 def failover(runs: int = 10) -> int:
     """Run `runs` failovers and print each, then min / median / max."""
-    step = last_step()
+    step = topic_step("scaling")  # the step the Redis topic builds on
     results: list[Failover] = []
     with ReplicatedRedis([NAME]) as replicated:
         servers = [start_step_server(step, redis_hosts=replicated.hosts) for _ in range(2)]

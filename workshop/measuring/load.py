@@ -144,6 +144,11 @@ async def run_load(
     servers, each room's clients take them in turn."""
     servers = list(server) if isinstance(server, Sequence) else [server]
     rooms = [f"{room_prefix}-{number}" for number in range(load.rooms)]
+    names = [f"c{index}" for index in range(load.clients)]
+    for each in servers:  # in a step with users, every member logged in at once, before joining
+        log_in = getattr(getattr(each, "accounts", None), "log_in", None)
+        if log_in is not None:
+            log_in(*names)
     members = [
         Member(await ChatClient.join(servers[index % len(servers)], room, f"c{index}"), room_number, index)
         for room_number, room in enumerate(rooms)

@@ -62,12 +62,17 @@ class ChatClient:
 
         The server's `websocket_options` (a TLS context) and `options` go to websockets' connect().
         """
+        name = name or room
+        # In a step with users, `name` is who logs in: the server hands out that session's cookie.
+        handshake_headers = getattr(server, "handshake_headers", None)
+        if handshake_headers is not None and "additional_headers" not in options:
+            options["additional_headers"] = handshake_headers(name)
         websocket = await connect(
             server.room_socket_url(room),
             origin=origin or server.origin,  # type: ignore[arg-type]
             **{**server.websocket_options, **options},
         )
-        return cls(name or room, room, websocket)
+        return cls(name, room, websocket)
 
     async def say(self, message: str) -> None:
         await self.websocket.send(json.dumps({"message": message}))

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from workshop.paths import REPO_ROOT
 from workshop.protocol import TRY_AGAIN_LATER, WEBSOCKET_MAX_MESSAGE_SIZE
+from workshop.running.accounts import Accounts, FormLogins, has_users, served_copy
 from workshop.running.ports import LOOPBACK, free_port, wait_until_listening
 from workshop.running.processes import LoggedProcess, child_environment, python_command
 from workshop.steps import Step
@@ -47,6 +48,12 @@ class StepServer:
     project: Path
     port: int
     process: LoggedProcess
+    accounts: Accounts | FormLogins | None = None  # a project with users (step 04 on): who can log in
+
+    def handshake_headers(self, name: str) -> dict[str, str]:
+        """What a browser logged in as `name` sends with its socket's handshake: the session cookie
+        in a project with users, nothing in one without."""
+        return self.accounts.handshake_headers(name) if self.accounts else {}
 
     @property
     def http_url(self) -> str:
@@ -101,6 +108,15 @@ class StepServer:
         os.kill(self.process.pid, signal.SIGCONT)
 
 
+def made_by_make_run(project: Path, port: int, process: LoggedProcess) -> StepServer:
+    """The server a `make run` process serves: in a step with users, members log in through its
+    login form as the workshop's users (alice, bob, carol), as a learner would."""
+    server = StepServer(project=project, port=port, process=process)
+    if has_users(project):
+        server.accounts = FormLogins(server.http_url)
+    return server
+
+
 def start_step_server(
     project: Step | Path,
     *,
@@ -137,9 +153,15 @@ def start_step_server(
         str(port),
         application,
     )
-    return serving_where_it_says(
-        LoggedProcess(command, cwd=folder, env=env, echo=echo, note=TROUBLE_PATTERN), folder
+    accounts = _accounts(folder, env)
+    server = serving_where_it_says(
+        LoggedProcess(
+            command, cwd=accounts.folder if accounts else folder, env=env, echo=echo, note=TROUBLE_PATTERN
+        ),
+        folder,
     )
+    server.accounts = accounts
+    return server
 
 
 def serving_where_it_says(process: LoggedProcess, folder: Path) -> StepServer:
@@ -160,14 +182,16 @@ def start_step_runserver(project: Step | Path, *, redis_url: str | None = None) 
     readiness signal here is the port accepting connections.
     """
     folder, env = _project_folder(project), _server_environment(redis_url)
-    port = free_port()
+    accounts, port = _accounts(folder, env), free_port()
     command = python_command("manage.py", "runserver", f"{LOOPBACK}:{port}", "--noreload")
-    return _serving_on(
+    server = _serving_on(
         port,
-        LoggedProcess(command, cwd=folder, env=env, note=TROUBLE_PATTERN),
+        LoggedProcess(command, cwd=accounts.folder if accounts else folder, env=env, note=TROUBLE_PATTERN),
         folder,
         r"Starting ASGI/Daphne",
     )
+    server.accounts = accounts
+    return server
 
 
 def start_step_uvicorn(
@@ -189,9 +213,15 @@ def start_step_uvicorn(
         "--ws", "websockets-sansio", "--ws-max-size", str(WEBSOCKET_MAX_MESSAGE_SIZE),
         "--lifespan", "off", "--no-access-log",
     )  # fmt: skip
-    return _serving_on(
-        port, LoggedProcess(command, cwd=folder, env=env, note=TROUBLE_PATTERN), folder, r"Uvicorn running on"
+    accounts = _accounts(folder, env)
+    server = _serving_on(
+        port,
+        LoggedProcess(command, cwd=accounts.folder if accounts else folder, env=env, note=TROUBLE_PATTERN),
+        folder,
+        r"Uvicorn running on",
     )
+    server.accounts = accounts
+    return server
 
 
 def _serving_on(port: int, process: LoggedProcess, folder: Path, banner: str) -> StepServer:
@@ -203,6 +233,11 @@ def _serving_on(port: int, process: LoggedProcess, folder: Path, banner: str) ->
         process.stop()
         raise
     return StepServer(project=folder, port=port, process=process)
+
+
+def _accounts(folder: Path, env: dict[str, str]) -> Accounts | None:
+    """For a project with users, the migrated copy its servers run in (workshop/running/accounts.py)."""
+    return served_copy(folder, env) if has_users(folder) else None
 
 
 def _project_folder(project: Step | Path) -> Path:

@@ -54,13 +54,23 @@ async def own_channel_layer():
         await layer.close_pools()
 
 
+def member(name):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()(username=name)
+
+
 @pytest.fixture
 def communicator():
     """Make communicators on the step's whole ASGI application (origin check, auth, routing)."""
     from mysite.asgi import application
 
     def open_at(path, headers=(ORIGIN,)):
-        return PatientCommunicator(application, path, headers=list(headers))
+        opened = PatientCommunicator(application, path, headers=list(headers))
+        # A logged-in member, as AuthMiddlewareStack leaves a user already in the scope alone
+        # (steps before 04 ignore it). In memory: a user never saved, so no database is needed.
+        opened.scope["user"] = member("alice")
+        return opened
 
     return open_at
 

@@ -12,6 +12,6 @@ async def sent_after_marker(comm, timeout=5):
     marker = f"{SYNC_MARKER_PREFIX}{next(_numbers)}"
     await comm.send_json_to({"message": marker})
     before = []
-    while (frame := await comm.receive_json_from(timeout)) != {"message": marker}:
+    while (frame := await comm.receive_json_from(timeout)).get("message") != marker:
         before.append(frame)
     return before

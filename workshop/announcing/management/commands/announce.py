@@ -15,6 +15,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from workshop.protocol import MAX_MESSAGE_LENGTH, ROOM_NAME_PATTERN, ROOM_NAME_RULE, group_name
 
+ANNOUNCER = "announcement"  # the sender's name on the page, in a step with users
+
 
 class Command(BaseCommand):
     help = "Say a message in a chat room from outside it: every member's page shows it."
@@ -36,9 +38,11 @@ class Command(BaseCommand):
         if channel_layer is None:
             raise CommandError("This project has no channel layer (CHANNEL_LAYERS), so no rooms to send to.")
         try:
-            # The same event a member's message becomes: "chat.message" calls chat_message.
+            # The same event a member's message becomes: "chat.message" calls chat_message. From
+            # step 04 on every message names who said it; this one names itself (earlier steps
+            # ignore the key).
             async_to_sync(channel_layer.group_send)(
-                group_name(room), {"type": "chat.message", "message": message}
+                group_name(room), {"type": "chat.message", "message": message, "user": ANNOUNCER}
             )
         except (RedisConnectionError, RedisTimeoutError, OSError) as error:
             raise CommandError(f"The channel layer's Redis is not answering: {error}") from None
