@@ -54,6 +54,15 @@ BREAKS = [
     Break("03", "chat/consumers.py", "class ChatConsumer(AsyncWebsocketConsumer):", "class ChatConsumer(WebsocketConsumer):", "test_async_consumer.py::test_the_chat_consumer_is_an_async_websocket_consumer"),
     Break("03", "chat/consumers.py", "    async def chat_message(self, event):", "    def chat_message(self, event):", "test_async_consumer.py::test_every_handler_is_a_coroutine"),
     Break("03", "chat/consumers.py", "import json", "import json; from asgiref.sync import async_to_sync", "test_async_consumer.py::test_nothing_hops_back_through_async_to_sync"),
+    Break("04", "chat/views.py", "@login_required\ndef room(", "def room(", "test_users.py::test_the_chat_pages_send_a_visitor_who_is_not_logged_in_to_the_login_page"),
+    Break("04", "chat/consumers.py", "        if not self.user.is_authenticated:", "        if False:", "test_users.py::test_a_socket_without_a_login_is_refused_with_the_login_close_code"),
+    Break("04", "chat/consumers.py", ', "user": event["user"]}))', "}))", "test_users.py::test_each_member_hears_each_message_once_under_its_senders_name"),
+    # The forged-name consumer: whoever the frame says.
+    Break("04", "chat/consumers.py", '"user": self.user.username}', '"user": json.loads(text_data).get("user", self.user.username)}', "test_users.py::test_a_name_in_the_frame_is_ignored_the_session_says_who_spoke"),
+    Break("04", "chat/consumers.py", "        if not self.user.is_authenticated:", "        if False:", "test_users.py::test_a_forged_session_cookie_is_refused_and_the_room_chats_on"),
+    Break("04", "chat/templates/chat/room.html", '        item.prepend(name, ": ");', "", "test_users.py::test_two_browsers_log_in_with_the_form_and_each_line_shows_who_said_it", (pytest.mark.browser,)),
+    # Sessions back in a signed cookie, as in step 03: logging out cannot end one on the server.
+    Break("04", "mysite/settings.py", 'LOGIN_URL = "login"', 'LOGIN_URL = "login"; SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"', "test_users.py::test_logging_out_in_another_tab_keeps_the_open_socket_and_refuses_the_next"),
 ]  # fmt: skip
 
 

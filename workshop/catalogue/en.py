@@ -224,4 +224,37 @@ HINTS = {
         "async_to_sync is still in chat/consumers.py: in an async consumer, await the channel layer "
         "directly (await self.channel_layer.group_send(...))."
     ),
+    # tests/checks/test_users.py
+    "test_a_socket_without_a_login_is_refused_with_the_login_close_code": (
+        "a socket with no logged-in user was let into the room: in connect(), when "
+        'self.scope["user"].is_authenticated is false, accept, then close(code=4401) and return.'
+    ),
+    "test_each_member_hears_each_message_once_under_its_senders_name": (
+        "a message reached the room without its sender's name: group_send needs "
+        '"user": self.user.username (self.user = self.scope["user"] in connect), and chat_message '
+        'sends {"message": ..., "user": event["user"]}.'
+    ),
+    "test_a_name_in_the_frame_is_ignored_the_session_says_who_spoke": (
+        'mallory sent {"user": "admin"} in her frame and the room showed that name: the name must come '
+        'from self.scope["user"].username, never from what the client sends.'
+    ),
+    "test_a_forged_session_cookie_is_refused_and_the_room_chats_on": (
+        "a socket with a session cookie this server never made was let in: refuse any socket whose "
+        'self.scope["user"] is not authenticated (accept, then close(code=4401)).'
+    ),
+    "test_logging_out_in_another_tab_keeps_the_open_socket_and_refuses_the_next": (
+        "after logging out, the old session cookie still opened a socket: sessions must live in the "
+        "database (remove SESSION_ENGINE from mysite/settings.py: Django's default), so that logging "
+        "out ends the session on the server, not only in one browser."
+    ),
+    "test_the_chat_pages_send_a_visitor_who_is_not_logged_in_to_the_login_page": (
+        "a chat page answered a visitor who is not logged in: decorate index and room in chat/views.py "
+        "with @login_required (LOGIN_URL in mysite/settings.py names the login page, served by "
+        "mysite/urls.py)."
+    ),
+    "test_two_browsers_log_in_with_the_form_and_each_line_shows_who_said_it": (
+        "in Chromium, alice and bob logged in with the form (#login-form, Django's #id_username and "
+        '#id_password, #login-submit) but the room did not show "alice: ..." lines: room.html\'s show() '
+        "puts data.user, as text, before each message; #username shows who you are."
+    ),
 }

@@ -233,4 +233,37 @@ HINTS = {
         "chat/consumers.py にまだ async_to_sync があります。非同期の Consumer では Channel Layer を"
         "直接 await してください（await self.channel_layer.group_send(...)）。"
     ),
+    # tests/checks/test_users.py
+    "test_a_socket_without_a_login_is_refused_with_the_login_close_code": (
+        "ログインしていないソケットがルームに入れました。connect() で "
+        'self.scope["user"].is_authenticated が偽なら、accept してから close(code=4401) し、return します。'
+    ),
+    "test_each_member_hears_each_message_once_under_its_senders_name": (
+        "送信者の名前のないメッセージがルームに届きました。group_send には "
+        '"user": self.user.username が必要です（connect で self.user = self.scope["user"]）。'
+        'chat_message は {"message": ..., "user": event["user"]} を送ります。'
+    ),
+    "test_a_name_in_the_frame_is_ignored_the_session_says_who_spoke": (
+        'mallory がフレームに {"user": "admin"} を入れて送ると、ルームにその名前が表示されました。名前は '
+        'self.scope["user"].username から取ります。クライアントが送ってきたものは使いません。'
+    ),
+    "test_a_forged_session_cookie_is_refused_and_the_room_chats_on": (
+        "このサーバーが発行していないセッション Cookie のソケットが、ルームに入れました。"
+        'self.scope["user"] が認証済みでないソケットは拒否します（accept してから close(code=4401)）。'
+    ),
+    "test_logging_out_in_another_tab_keeps_the_open_socket_and_refuses_the_next": (
+        "ログアウトしたあとも、古いセッション Cookie でソケットを開けました。セッションはデータベースに置きます"
+        "（mysite/settings.py から SESSION_ENGINE を消すと Django の既定になります）。そうすれば、ログアウトで"
+        "ブラウザーだけでなく、サーバー上のセッションも終わります。"
+    ),
+    "test_the_chat_pages_send_a_visitor_who_is_not_logged_in_to_the_login_page": (
+        "ログインしていない訪問者に、チャットのページが表示されました。chat/views.py の index と room に "
+        "@login_required を付けます（ログインページは mysite/settings.py の LOGIN_URL が指し、mysite/urls.py が"
+        "提供します）。"
+    ),
+    "test_two_browsers_log_in_with_the_form_and_each_line_shows_who_said_it": (
+        "Chromium で alice と bob がフォーム（#login-form、Django の #id_username と #id_password、"
+        "#login-submit）からログインしましたが、ルームに「alice: ...」の行が表示されませんでした。room.html の "
+        "show() は、各メッセージの前に data.user をテキストとして置きます。#username には自分の名前を表示します。"
+    ),
 }
