@@ -106,7 +106,8 @@ def test_two_browsers_log_in_with_the_form_and_each_line_shows_who_said_it(
     shared_servers, users_project, unique_room, open_room
 ):
     server, room = shared_servers(users_project), unique_room("lobby")
-    alice, bob = open_room(server, room, "alice"), open_room(server, room, "bob")
+    # bob types "localhost": his page, its cookie and its socket must all be on that host name.
+    alice, bob = open_room(server, room, "alice"), open_room(server, room, "bob", host="localhost")
     assert alice.text_content("#username") == "alice" and bob.text_content("#username") == "bob"
 
     send(alice, "hello from alice")

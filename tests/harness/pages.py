@@ -71,17 +71,19 @@ def open_room(browser):
     """Open a room page in a new tab (its own context, like a second browser) and wait until live.
 
     In a step with users, the page sends the tab to the login form first: it logs in there as
-    `user`, by default the workshop's users in turn (alice, then bob, ...), one per tab.
+    `user`, by default the workshop's users in turn (alice, then bob, ...), one per tab. `host`
+    opens it under another name of this machine ("localhost"), as a person may type it.
     """
     contexts = []
 
-    def open_page(server, room, user=None):
+    def open_page(server, room, user=None, host=None):
         context = browser.new_context(viewport={"width": 640, "height": 520})
         contexts.append(context)
         page = context.new_page()
         page.dialogs = []  # alert() from injected markup would land here
         page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-        page.goto(server.room_page_url(room))
+        url = server.room_page_url(room)
+        page.goto(url.replace("127.0.0.1", host) if host else url)  # host="localhost": the same server
         if getattr(server, "accounts", None):  # a step with users (the production stack has none)
             log_in(page, user or WORKSHOP_USERS[(len(contexts) - 1) % len(WORKSHOP_USERS)])
         page.wait_for_selector('#chat-state[data-state="live"]', timeout=WAIT_MS)

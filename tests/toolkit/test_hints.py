@@ -139,6 +139,22 @@ def test_a_missing_piece_is_said_first(old, new, cause, tmp_path, monkeypatch):
     assert first_causes(find_step("02").folder, find_step("02")) == []
 
 
+@pytest.mark.parametrize(
+    ("file", "old", "new", "cause"),
+    [
+        ("mysite/settings.py", 'LOGIN_URL = "login"', "", "cause.no_login_url"),
+        ("chat/consumers.py", '"user": self.user.username}', '"user": json.loads(text_data).get("user", self.user.username)}', "cause.name_from_the_frame"),
+        ("chat/consumers.py", "        self.user = self.scope[\"user\"]", "        self.user = self.scope[\"user\"]; type(self.user).objects.get(pk=self.user.pk)", "cause.query_in_async_code"),
+    ],
+    ids=["no-login-url", "the-name-from-the-frame", "a-query-in-async-code"],
+)  # fmt: skip
+def test_a_users_mistake_is_said_first(file, old, new, cause, tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_LANG", "en")
+    copy = broken_copy("04", file, old, new, tmp_path)
+    assert first_causes(copy, find_step("04")) == [en.MESSAGES[cause]]
+    assert first_causes(find_step("04").folder, find_step("04")) == []
+
+
 def test_a_project_that_does_not_start_says_so_with_its_error(redis_url, tmp_path):
     copy = broken_copy(
         "02", "chat/consumers.py", "class ChatConsumer(WebsocketConsumer):", "class ChatConsumer(:", tmp_path

@@ -35,6 +35,20 @@ MESSAGES = {
         "chat/consumers.py never calls group_add: a connection that does not join its room's group hears "
         "nobody. Join it in connect(), and leave it in disconnect() with group_discard."
     ),
+    "cause.no_login_url": (
+        "mysite/settings.py sets no LOGIN_URL: the chat pages need a login page to send visitors to, and the "
+        'checks log their members in through it. Add LOGIN_URL = "login", Django\'s login view in mysite/urls.py '
+        "and its page (make diff STEP=04 shows them); every check of this step fails until then."
+    ),
+    "cause.name_from_the_frame": (
+        'chat/consumers.py\'s receive() reads "user" from the frame: a client can write any name there. '
+        'The name must come from self.scope["user"].username, which the session decides.'
+    ),
+    "cause.query_in_async_code": (
+        "an async def in chat/consumers.py calls the ORM directly (Model.objects.get(...), say): Django "
+        "raises SynchronousOnlyOperation on the event loop. Await the async form (aget) or wrap the call "
+        "in database_sync_to_async; the user in self.scope is already fetched."
+    ),
     # The exercise sheet make exercise writes into a copy (workshop/learning/exercise_sheet.py): Markdown.
     "sheet.title": "# Step {number}: {teaches}",
     "sheet.starts_from": (
@@ -255,6 +269,7 @@ HINTS = {
     "test_two_browsers_log_in_with_the_form_and_each_line_shows_who_said_it": (
         "in Chromium, alice and bob logged in with the form (#login-form, Django's #id_username and "
         '#id_password, #login-submit) but the room did not show "alice: ..." lines: room.html\'s show() '
-        "puts data.user, as text, before each message; #username shows who you are."
+        "puts data.user, as text, before each message; #username shows who you are. bob's page was on localhost: its "
+        "socket must open on the page's own host (location.host), where its session cookie goes."
     ),
 }

@@ -40,6 +40,21 @@ MESSAGES = {
         "chat/consumers.py が group_add を呼んでいません。ルームの Group に参加しないコネクションには、誰の"
         "メッセージも届きません。connect() で Group に参加し、disconnect() で group_discard を呼んで離脱してください。"
     ),
+    "cause.no_login_url": (
+        "mysite/settings.py に LOGIN_URL がありません。チャットのページには、訪問者を送るログインページが"
+        '必要です。チェックも、そのページからメンバーをログインさせます。LOGIN_URL = "login" と、mysite/urls.py '
+        "に Django のログインビュー、そのページを加えてください（make diff STEP=04 で見られます）。それまでは、"
+        "このステップのチェックはすべて失敗します。"
+    ),
+    "cause.name_from_the_frame": (
+        'chat/consumers.py の receive() が、フレームから "user" を読んでいます。クライアントは、そこにどんな'
+        '名前でも書けます。名前は、セッションが決める self.scope["user"].username から取ります。'
+    ),
+    "cause.query_in_async_code": (
+        "chat/consumers.py の async def が、ORM を直接呼んでいます（Model.objects.get(...) など）。イベント"
+        "ループの上では、Django が SynchronousOnlyOperation を発生させます。非同期版（aget）を await するか、"
+        "database_sync_to_async でラップしてください。self.scope のユーザーは、すでに取得済みです。"
+    ),
     # The exercise sheet make exercise writes into a copy (workshop/learning/exercise_sheet.py): Markdown.
     "sheet.title": "# ステップ {number}：{teaches}",
     "sheet.starts_from": (
@@ -265,5 +280,7 @@ HINTS = {
         "Chromium で alice と bob がフォーム（#login-form、Django の #id_username と #id_password、"
         "#login-submit）からログインしましたが、ルームに「alice: ...」の行が表示されませんでした。room.html の "
         "show() は、各メッセージの前に data.user をテキストとして置きます。#username には自分の名前を表示します。"
+        "bob のページは localhost で開いています。ソケットは、セッションの Cookie が送られる、ページと同じホスト"
+        "（location.host）で開きます。"
     ),
 }

@@ -26,7 +26,58 @@ def first_causes(project: Path, step: Step) -> list[str]:
             causes.append(say("cause.ignores_redis_url"))
         if not _uses_attribute(project / "chat" / "consumers.py", "group_add"):
             causes.append(say("cause.no_group_add"))
+    if "users" in step.suites:
+        consumers = project / "chat" / "consumers.py"
+        if not _assigns(project / "mysite" / "settings.py", "LOGIN_URL"):
+            causes.append(say("cause.no_login_url"))
+        if _reads_user_from_the_frame(consumers):
+            causes.append(say("cause.name_from_the_frame"))
+        if _queries_in_async_code(consumers):
+            causes.append(say("cause.query_in_async_code"))
     return causes
+
+
+def _reads_user_from_the_frame(path: Path) -> bool:
+    """receive() takes a "user" out of what the client sent: data["user"] or data.get("user")."""
+    tree = _tree(path)
+    receives = [
+        node
+        for node in (ast.walk(tree) if tree else ())
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "receive"
+    ]
+    return any(
+        isinstance(node, ast.Constant) and node.value == "user" and _is_read(parent)
+        for receive in receives
+        for parent in ast.walk(receive)
+        for node in ast.iter_child_nodes(parent)
+    )
+
+
+def _is_read(node: ast.AST) -> bool:
+    """A subscript (x["user"]) or a .get("user") call: reading the key, not writing it."""
+    return isinstance(node, ast.Subscript) or (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+    )
+
+
+# Manager methods that run a query at once (filter() and all() wait until they are read).
+QUERIES = {"get", "create", "get_or_create", "update_or_create", "count", "exists", "first", "last",
+           "latest", "earliest", "update", "delete", "bulk_create", "in_bulk", "aggregate"}  # fmt: skip
+
+
+def _queries_in_async_code(path: Path) -> bool:
+    """An `async def` calls the ORM the synchronous way: Model.objects.get(...), not aget()."""
+    tree = _tree(path)
+    return any(
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and isinstance(call.func.value, ast.Attribute)
+        and call.func.value.attr == "objects"
+        and call.func.attr in QUERIES
+        for function in (ast.walk(tree) if tree else ())
+        if isinstance(function, ast.AsyncFunctionDef)
+        for call in ast.walk(function)
+    )
 
 
 def _tree(path: Path) -> ast.Module | None:
