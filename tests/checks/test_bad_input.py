@@ -1,6 +1,9 @@
 """Every step: bad input gets a clear answer, the sender's socket keeps working, the room sees nothing."""
 
 import json
+import urllib.error
+import urllib.parse
+import urllib.request
 
 import pytest
 from websockets.asyncio.client import connect
@@ -109,3 +112,13 @@ async def test_a_frame_over_daphnes_cap_drops_that_connection_only(server, uniqu
         await bob.say("still here")
         assert await bob.next_message() == "still here"
     # unique_room then checks the group is empty: mallory's disconnect() ran too.
+
+
+def test_a_login_without_its_csrf_token_is_refused_and_logs_no_one_in(shared_servers, users_project):
+    """Django's LoginView is CSRF-protected: a form posted from another site carries no token."""
+    server = shared_servers(users_project)
+    form = urllib.parse.urlencode({"username": "alice", "password": "anything"}).encode()
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{server.http_url}/accounts/login/", form, timeout=10)
+    assert refused.value.code == 403
+    assert "sessionid" not in (refused.value.headers.get("Set-Cookie") or "")
