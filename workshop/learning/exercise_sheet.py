@@ -15,7 +15,8 @@ from workshop.paths import REPO_ROOT
 from workshop.steps import Step, find_step
 
 SETTINGS = "mysite/settings.py"
-SHOWN_SETTING = "CHANNEL_LAYERS"  # the one statement of settings.py a lesson changes
+REDIS_SETTING = "CHANNEL_LAYERS"  # a lesson that writes it gets the sheet's word on REDIS_URL
+LANGUAGE_OF = {".py": "python", ".html": "html"}  # how a shown file's code block is marked
 
 
 def sheet_name(language: str) -> str:
@@ -43,12 +44,14 @@ def exercise_sheet(step: Step, language: str) -> str:
         else say("sheet.starter", in_language=language),
         say("sheet.what_to_change", in_language=language, edit=step.says("edit", language)),
     ]
-    if SETTINGS in step.must_change:
+    if REDIS_SETTING in _changed_settings(start, step):
         parts.append(say("sheet.redis_url", in_language=language))
-    shown = [_shown_code(step, file) for file in sorted(step.must_change)]
+    shown = [_shown_code(start, step, file) for file in sorted(step.must_change)]
     if shown:
         parts.append(say("sheet.the_code", in_language=language, finished=finished))
-        parts += [f"`{file}`\n\n```python\n{code}\n```" for file, code in shown]
+        parts += [
+            f"`{file}`\n\n```{LANGUAGE_OF.get(Path(file).suffix, '')}\n{code}\n```" for file, code in shown
+        ]
         parts.append("</details>")
     parts.append(say("sheet.how_to_check", in_language=language, number=step.number, finished=finished))
     if step.has_lesson:
@@ -56,13 +59,35 @@ def exercise_sheet(step: Step, language: str) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _shown_code(step: Step, file: str) -> tuple[str, str]:
-    """A finished file's code as the sheet shows it: settings.py's imports and CHANNEL_LAYERS, any
-    other file whole."""
+def _shown_code(start: Step, step: Step, file: str) -> tuple[str, str]:
+    """A finished file's code as the sheet shows it: settings.py's imports and the settings the
+    lesson writes (each with its comment), any other file whole."""
     source = (step.folder / file).read_text()
     if file == SETTINGS:
-        return file, f"{_imports(source)}\n\n# ...\n\n{_statement_with_comments(source, SHOWN_SETTING)}"
+        written = "\n\n".join(
+            _statement_with_comments(source, name) for name in _changed_settings(start, step)
+        )
+        return file, f"{_imports(source)}\n\n# ...\n\n{written}"
     return file, source.rstrip("\n")
+
+
+def _changed_settings(start: Step, step: Step) -> list[str]:
+    """The settings `step` assigns differently from `start` (or newly), in the file's order."""
+    before = _assignments((start.folder / SETTINGS).read_text())
+    after = _assignments((step.folder / SETTINGS).read_text())
+    return [name for name, code in after.items() if before.get(name) != code]
+
+
+def _assignments(source: str) -> dict[str, str]:
+    """Each module-level `NAME = ...` of a settings file, by name, as written."""
+    lines = source.splitlines()
+    return {
+        target.id: "\n".join(lines[node.lineno - 1 : node.end_lineno])
+        for node in ast.parse(source).body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
 
 
 def _imports(source: str) -> str:
