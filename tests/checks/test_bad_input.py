@@ -1,6 +1,7 @@
 """Every step: bad input gets a clear answer, the sender's socket keeps working, the room sees nothing."""
 
 import json
+import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -11,6 +12,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from workshop.protocol import LOGIN_REQUIRED, MAX_MESSAGE_LENGTH, ROOM_REFUSED, WEBSOCKET_MAX_MESSAGE_SIZE
 from workshop.running.clients import ChatClient
+from workshop.running.processes import python_command
 
 from hostile_input import BAD_FRAMES, BAD_ROOM_NAMES
 
@@ -122,3 +124,34 @@ def test_a_login_without_its_csrf_token_is_refused_and_logs_no_one_in(shared_ser
         urllib.request.urlopen(f"{server.http_url}/accounts/login/", form, timeout=10)
     assert refused.value.code == 403
     assert "sessionid" not in (refused.value.headers.get("Set-Cookie") or "")
+
+
+EXPIRE = """
+import sys
+from datetime import timedelta
+import django
+django.setup()
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+Session.objects.filter(session_key=sys.argv[1]).update(expire_date=timezone.now() - timedelta(minutes=1))
+"""
+
+
+async def test_an_expired_session_is_refused_and_the_room_chats_on(
+    shared_servers, users_project, unique_room
+):
+    """A session past its expiry date in the database is no session: the socket is refused (4401)."""
+    server, room = shared_servers(users_project), unique_room("lobby")
+    cookie = server.handshake_headers("grace")  # grace is this check's own: her session ends here
+    subprocess.run(
+        python_command("-c", EXPIRE, cookie["Cookie"].split("=", 1)[1]),
+        cwd=server.accounts.folder, env={**server.accounts.env, "DJANGO_SETTINGS_MODULE": "mysite.settings"},
+        check=True, timeout=60,
+    )  # fmt: skip
+    async with await ChatClient.join(server, room, "alice") as alice:
+        async with await ChatClient.join(server, room, "grace", additional_headers=cookie) as grace:
+            with pytest.raises(ConnectionClosed):
+                await grace.next_frame()
+            assert grace.websocket.close_code == LOGIN_REQUIRED
+        await alice.say("still open")
+        assert await alice.next_message() == "still open"
