@@ -9,6 +9,7 @@ import pytest
 from harness.pages import (
     WAIT_MS,
     fonts_that_drew,
+    lines_of,
     log_of,
     needs_a_japanese_font,
     outside_playwrights_loop,
@@ -18,6 +19,7 @@ from harness.pages import (
 )
 
 from workshop.protocol import MAX_MESSAGE_LENGTH, ROOM_REFUSED, TRY_AGAIN_LATER
+from workshop.running.clients import ChatClient
 from workshop.running.groups import forget_group, wait_for_group_size
 from workshop.running.step_server import start_step_server
 
@@ -162,3 +164,21 @@ def test_the_page_stops_retrying_on_the_apps_refusal_and_says_why(shared_servers
     # The 4xxx branch returns before scheduling a retry; a retry would have set "reconnecting".
     assert page.inner_text("#chat-state") == f"refused ({ROOM_REFUSED})"
     assert "not a chat room address" in log_of(page)[-1]
+
+
+def test_a_user_name_with_markup_shows_as_text(shared_servers, users_project, unique_room, open_room):
+    """Django's sign-up forms refuse such a name, but a user made another way (the admin, a script)
+    may have one: the page shows it as typed, and runs nothing."""
+    server, room = shared_servers(users_project), unique_room("lobby")
+    alice = open_room(server, room, "alice")
+    name = '<img src=x onerror="alert(1)">'
+
+    async def speak():
+        async with await ChatClient.join(server, room, name) as mallory:
+            await mallory.say("a name to render")
+            await mallory.next_message()
+
+    outside_playwrights_loop(speak())
+    wait_for_line(alice, "a name to render")
+    assert lines_of(alice) == [f"{name}: a name to render"]
+    assert alice.locator("#chat-log img").count() == 0 and alice.dialogs == []
