@@ -144,7 +144,7 @@ async def test_an_expired_session_is_refused_and_the_room_chats_on(
     server, room = shared_servers(users_project), unique_room("lobby")
     cookie = server.handshake_headers("grace")  # grace is this check's own: her session ends here
     subprocess.run(
-        python_command("-c", EXPIRE, cookie["Cookie"].split("=", 1)[1]),
+        python_command("-c", EXPIRE, server.accounts.cookie_for("grace")),
         cwd=server.accounts.folder, env={**server.accounts.env, "DJANGO_SETTINGS_MODULE": "mysite.settings"},
         check=True, timeout=60,
     )  # fmt: skip

@@ -89,7 +89,7 @@ async def test_logging_out_in_another_tab_keeps_the_open_socket_and_refuses_the_
         await ChatClient.join(server, room, "bob") as bob,
     ):
         cookie = server.handshake_headers("erin")
-        log_out_with_form(server.http_url, cookie["Cookie"].split("=", 1)[1])
+        log_out_with_form(server.http_url, server.accounts.cookie_for("erin"))
         async with await ChatClient.join(server, room, "erin", additional_headers=cookie) as again:
             with pytest.raises(ConnectionClosed):
                 await again.next_frame()

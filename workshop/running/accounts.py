@@ -139,11 +139,8 @@ def log_in_with_form(http_url: str, username: str, password: str) -> str:
     jar = CookieJar()
     browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     login_url = f"{http_url}/accounts/login/"
-    page = browser.open(login_url, timeout=30).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    if token is None:
-        raise RuntimeError(f"{login_url} has no login form")
-    form = {"username": username, "password": password, "csrfmiddlewaretoken": token.group(1)}
+    token = _csrf_token(browser.open(login_url, timeout=30).read().decode(), login_url)
+    form = {"username": username, "password": password, "csrfmiddlewaretoken": token}
     request = urllib.request.Request(
         login_url, urllib.parse.urlencode(form).encode(), headers={"Referer": login_url}
     )
@@ -166,13 +163,19 @@ def log_out_with_form(http_url: str, session: str) -> None:
         .read()
         .decode()
     )
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    if token is None:
-        raise RuntimeError(f"{chat_url} has no logout form")
+    token = _csrf_token(page, chat_url)
     csrf = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
     request = urllib.request.Request(
         f"{http_url}/accounts/logout/",
-        urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1)}).encode(),
+        urllib.parse.urlencode({"csrfmiddlewaretoken": token}).encode(),
         headers={"Cookie": f"{SESSION_COOKIE}={session}; csrftoken={csrf}", "Referer": chat_url},
     )
     browser.open(request, timeout=30).read()
+
+
+def _csrf_token(page: str, url: str) -> str:
+    """The CSRF token a Django form on `page` carries in its hidden field."""
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if token is None:
+        raise RuntimeError(f"{url} has no form with a CSRF token")
+    return token.group(1)

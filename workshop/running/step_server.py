@@ -153,18 +153,15 @@ def start_step_server(
         str(port),
         application,
     )
-    accounts = _accounts(folder, env)
-    server = serving_where_it_says(
-        LoggedProcess(
-            command, cwd=accounts.folder if accounts else folder, env=env, echo=echo, note=TROUBLE_PATTERN
-        ),
-        folder,
+    where, accounts = _where_to_run(folder, env)
+    return serving_where_it_says(
+        LoggedProcess(command, cwd=where, env=env, echo=echo, note=TROUBLE_PATTERN), folder, accounts
     )
-    server.accounts = accounts
-    return server
 
 
-def serving_where_it_says(process: LoggedProcess, folder: Path) -> StepServer:
+def serving_where_it_says(
+    process: LoggedProcess, folder: Path, accounts: Accounts | None = None
+) -> StepServer:
     """Wait for a server started on port 0 to print "Listening on TCP address HOST:PORT" (as daphne
     and the benchmark's baseline server do); the line is both the readiness signal and the port."""
     try:
@@ -172,7 +169,7 @@ def serving_where_it_says(process: LoggedProcess, folder: Path) -> StepServer:
     except BaseException:
         process.stop()
         raise
-    return StepServer(project=folder, port=int(listening.group(1)), process=process)
+    return StepServer(project=folder, port=int(listening.group(1)), process=process, accounts=accounts)
 
 
 def start_step_runserver(project: Step | Path, *, redis_url: str | None = None) -> StepServer:
@@ -182,16 +179,15 @@ def start_step_runserver(project: Step | Path, *, redis_url: str | None = None) 
     readiness signal here is the port accepting connections.
     """
     folder, env = _project_folder(project), _server_environment(redis_url)
-    accounts, port = _accounts(folder, env), free_port()
+    (where, accounts), port = _where_to_run(folder, env), free_port()
     command = python_command("manage.py", "runserver", f"{LOOPBACK}:{port}", "--noreload")
-    server = _serving_on(
+    return _serving_on(
         port,
-        LoggedProcess(command, cwd=accounts.folder if accounts else folder, env=env, note=TROUBLE_PATTERN),
+        LoggedProcess(command, cwd=where, env=env, note=TROUBLE_PATTERN),
         folder,
         r"Starting ASGI/Daphne",
+        accounts,
     )
-    server.accounts = accounts
-    return server
 
 
 def start_step_uvicorn(
@@ -213,18 +209,19 @@ def start_step_uvicorn(
         "--ws", "websockets-sansio", "--ws-max-size", str(WEBSOCKET_MAX_MESSAGE_SIZE),
         "--lifespan", "off", "--no-access-log",
     )  # fmt: skip
-    accounts = _accounts(folder, env)
-    server = _serving_on(
+    where, accounts = _where_to_run(folder, env)
+    return _serving_on(
         port,
-        LoggedProcess(command, cwd=accounts.folder if accounts else folder, env=env, note=TROUBLE_PATTERN),
+        LoggedProcess(command, cwd=where, env=env, note=TROUBLE_PATTERN),
         folder,
         r"Uvicorn running on",
+        accounts,
     )
-    server.accounts = accounts
-    return server
 
 
-def _serving_on(port: int, process: LoggedProcess, folder: Path, banner: str) -> StepServer:
+def _serving_on(
+    port: int, process: LoggedProcess, folder: Path, banner: str, accounts: Accounts | None = None
+) -> StepServer:
     """Wait for a server that was given `port`: its banner, then the port accepting connections."""
     try:
         process.wait_for_line(banner, timeout=STARTUP_TIMEOUT)
@@ -232,12 +229,16 @@ def _serving_on(port: int, process: LoggedProcess, folder: Path, banner: str) ->
     except BaseException:
         process.stop()
         raise
-    return StepServer(project=folder, port=port, process=process)
+    return StepServer(project=folder, port=port, process=process, accounts=accounts)
 
 
-def _accounts(folder: Path, env: dict[str, str]) -> Accounts | None:
-    """For a project with users, the migrated copy its servers run in (workshop/running/accounts.py)."""
-    return served_copy(folder, env) if has_users(folder) else None
+def _where_to_run(folder: Path, env: dict[str, str]) -> tuple[Path, Accounts | None]:
+    """The folder a server runs in: the project's own, or for a project with users the migrated
+    copy its servers share (workshop/running/accounts.py), with its accounts."""
+    if not has_users(folder):
+        return folder, None
+    accounts = served_copy(folder, env)
+    return accounts.folder, accounts
 
 
 def _project_folder(project: Step | Path) -> Path:
