@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from workshop.running.accounts import has_users, served_copy
 from workshop.steps import find_step, suite
 
 pytestmark = pytest.mark.live
@@ -21,13 +22,18 @@ SUITE = Path(__file__).parent / "communicator"
 EVERY_STEP = "test_every_step.py"
 
 
+def where_it_runs(project: Path) -> Path:
+    """A step with users runs in its migrated copy: its consumer may read and write the database."""
+    return served_copy(project, {}).folder if has_users(project) else project
+
+
 def test_the_consumer_unit_tests_pass_in_memory(any_project, redis_url):
     step = find_step(any_project.name)
     files = [EVERY_STEP, *(unit for name in step.suites for unit in suite(name).unit)]
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "--confcutdir", str(SUITE), "-p", "no:cacheprovider", "-q"]
         + [str(SUITE / name) for name in files],
-        env={**os.environ, "WORKSHOP_STEP_DIR": str(any_project), "REDIS_URL": redis_url},
+        env={**os.environ, "WORKSHOP_STEP_DIR": str(where_it_runs(any_project)), "REDIS_URL": redis_url},
         capture_output=True,
         text=True,
         timeout=110,

@@ -6,6 +6,7 @@ real WebSocket clients on the step's real daphne.
 
 import asyncio
 import json
+import uuid
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -29,7 +30,16 @@ FRAMES = st.one_of(
     st.text(max_size=300),  # arbitrary text, mostly not JSON
     st.binary(max_size=300),  # binary frames
     JSON_VALUES.map(json.dumps),  # JSON that is rarely an object with a string "message"
-    st.dictionaries(st.sampled_from(["message", "type", "text"]), JSON_VALUES, max_size=3).map(json.dumps),
+    st.dictionaries(st.sampled_from(["message", "type", "text", "client_id"]), JSON_VALUES, max_size=3).map(
+        json.dumps
+    ),
+    # A chat message with the page's client_id (step 05 stores it), well-formed or not.
+    st.fixed_dictionaries(
+        {
+            "message": st.text(max_size=20),
+            "client_id": st.uuids().map(str) | st.uuids().map(lambda u: str(u).upper()) | JSON_VALUES,
+        }
+    ).map(json.dumps),
     st.text(max_size=MAX_MESSAGE_LENGTH + 100).map(
         lambda text: json.dumps({"message": text})
     ),  # empty, normal, over the cap
@@ -50,11 +60,26 @@ def relayed_message(frame):
         data = json.loads(frame)
     except ValueError:
         return None
-    if isinstance(data, dict) and isinstance(data.get("message"), str):
+    if isinstance(data, dict) and isinstance(data.get("message"), str) and _no_or_uuid(data.get("client_id")):
         message = data["message"]
         if message.strip() and len(message) <= MAX_MESSAGE_LENGTH:
             return message
     return None
+
+
+def _no_or_uuid(client_id):
+    """A chat message may carry the page's id for it: a UUID string, or nothing."""
+    if client_id is None:
+        return True
+    try:
+        return isinstance(client_id, str) and str(uuid.UUID(client_id)) == client_id.lower()
+    except ValueError:
+        return False
+
+
+# In a step that stores messages (05 on), a client_id is one message: sent again with other text,
+# the room hears what was stored under it first. By (project, client_id), for this run.
+FIRST_STORED = {}
 
 
 @pytest.fixture
@@ -82,8 +107,13 @@ async def _throw(server, frame):
         if expected is None:
             assert set(answer) == {"error"}, answer
         else:
-            # the message, and in a step with users its sender's name from the session
-            assert answer == {"message": expected, **({"user": "mallory"} if server.accounts else {})}
+            client_id = json.loads(frame).get("client_id")
+            if "id" in answer and client_id is not None:
+                expected = FIRST_STORED.setdefault((server.project, str(uuid.UUID(client_id))), expected)
+            # the message, and in a step with users its sender's name from the session (in a step
+            # with history, its id and client_id besides)
+            said = {key: value for key, value in answer.items() if key not in ("id", "client_id")}
+            assert said == {"message": expected, **({"user": "mallory"} if server.accounts else {})}
         # bob hears mallory's message if it was valid and it is a room (not the echo of step 01)
         heard = [frame.get("message") for frame in await bob.received_before_sync()]
         assert all(message == expected for message in heard), heard

@@ -44,6 +44,10 @@ MESSAGES = {
         'chat/consumers.py\'s receive() reads "user" from the frame: a client can write any name there. '
         'The name must come from self.scope["user"].username, which the session decides.'
     ),
+    "cause.no_migration": (
+        "chat/models.py defines a model but chat/migrations/ has no migration for it, so its table "
+        "does not exist: run python manage.py makemigrations chat in your copy (the checks migrate)."
+    ),
     "cause.query_in_async_code": (
         "an async def in chat/consumers.py calls the ORM directly (Model.objects.get(...), say): Django "
         "raises SynchronousOnlyOperation on the event loop. Await the async form (aget) or wrap the call "
@@ -150,6 +154,12 @@ make production puts nginx in front of the workers, and no nginx was found. Inst
   macOS:          brew install nginx
 or point NGINX at an nginx binary: NGINX=/path/to/nginx make production
 Your nginx is only run as a child of make production, on a free port, with its own files.""",
+    "help.no_postgres": """\
+make production STEP=05 (a step that stores messages) gives its workers one PostgreSQL, and none was found. Install your system's:
+  Debian/Ubuntu:  sudo apt-get install postgresql      (.ci/run installs it by itself)
+  macOS:          brew install postgresql@17
+or point POSTGRES_BIN at the folder of its initdb and postgres, or give DATABASE_URL=postgres://... of your own.
+It is only run as a child of make production, on a free port, with its files in a temporary folder.""",
     "help.no_chromium": """\
 The page checks need a real Chromium, and none was found. Install your system's package:
   Debian/Ubuntu:  sudo apt-get install chromium      (Ubuntu: chromium-browser)
@@ -271,5 +281,30 @@ HINTS = {
         '#id_password, #login-submit) but the room did not show "alice: ..." lines: room.html\'s show() '
         "puts data.user, as text, before each message; #username shows who you are. bob's page was on localhost: its "
         "socket must open on the page's own host (location.host), where its session cookie goes."
+    ),
+    # tests/checks/test_history.py
+    "test_a_newcomer_alone_is_sent_the_rooms_last_messages_in_order": (
+        'on joining, bob must be sent one {"history": [...]} frame, with the room\'s last messages oldest '
+        "first, by self.send in connect() after accept(): to his socket alone, never group_send (then "
+        "everyone in the room gets it again). If the server logged SynchronousOnlyOperation, the query "
+        "ran the sync way: iterate with `async for`, or use database_sync_to_async."
+    ),
+    "test_every_live_message_carries_the_id_it_was_stored_under": (
+        "a live message came without its id: store it first (await Message.objects.aget_or_create(...)), "
+        'put message.id in the group_send event, and have chat_message send "id" to the socket.'
+    ),
+    "test_a_reconnect_with_its_last_id_gets_exactly_what_it_missed": (
+        "a socket that joined with ?after=<id> must be sent the messages after that id, and only those: "
+        "filter(id__gt=after), not id__gte (which sends the last one it has again), oldest first."
+    ),
+    "test_a_message_sent_again_with_its_client_id_is_stored_and_shown_once": (
+        "the same client_id sent twice was stored twice: look the message up by room, author and "
+        "client_id with aget_or_create (and a UniqueConstraint on them in chat/models.py), then relay "
+        "what was stored, with its id."
+    ),
+    "test_every_member_shows_every_message_once_in_order_across_a_redis_restart_and_a_dropped_socket": (
+        "after a Redis restart or a dropped socket, a member lost or doubled messages: each message is "
+        "stored before group_send; a socket that joins with ?after=<id> is sent everything after it "
+        "(up to CATCH_UP_LIMIT); the same client_id is stored once and relayed again."
     ),
 }

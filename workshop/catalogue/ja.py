@@ -50,6 +50,10 @@ MESSAGES = {
         'chat/consumers.py の receive() が、フレームから "user" を読んでいます。クライアントは、そこにどんな'
         '名前でも書けます。名前は、セッションが決める self.scope["user"].username から取ります。'
     ),
+    "cause.no_migration": (
+        "chat/models.py にモデルがあるのに、chat/migrations/ にそのマイグレーションがないので、テーブルが"
+        "ありません。自分のコピーで python manage.py makemigrations chat を実行します（チェックが migrate します）。"
+    ),
     "cause.query_in_async_code": (
         "chat/consumers.py の async def が、ORM を直接呼んでいます（Model.objects.get(...) など）。イベント"
         "ループの上では、Django が SynchronousOnlyOperation を発生させます。非同期版（aget）を await するか、"
@@ -160,6 +164,12 @@ make production はワーカーの前に nginx を置きますが、nginx が見
   macOS:          brew install nginx
 または NGINX で nginx のバイナリを指定してください：NGINX=/path/to/nginx make production
 nginx は make production の子プロセスとして、空きポートで、専用のファイルを使って動かすだけです。""",
+    "help.no_postgres": """\
+make production STEP=05（メッセージを保存するステップ）はワーカーに PostgreSQL を一つ用意しますが、見つかりません。システムのものを入れてください：
+  Debian/Ubuntu:  sudo apt-get install postgresql      （.ci/run は自分でインストールします）
+  macOS:          brew install postgresql@17
+または POSTGRES_BIN で initdb と postgres のあるフォルダーを指定するか、自分の DATABASE_URL=postgres://... を渡してください。
+PostgreSQL は make production の子プロセスとして、空きポートで、一時フォルダーのファイルを使って動かすだけです。""",
     "help.no_chromium": """\
 ページのチェックには本物の Chromium が必要ですが、見つかりません。システムのパッケージを入れてください：
   Debian/Ubuntu:  sudo apt-get install chromium      （Ubuntu：chromium-browser）
@@ -282,5 +292,30 @@ HINTS = {
         "show() は、各メッセージの前に data.user をテキストとして置きます。#username には自分の名前を表示します。"
         "bob のページは localhost で開いています。ソケットは、セッションの Cookie が送られる、ページと同じホスト"
         "（location.host）で開きます。"
+    ),
+    # tests/checks/test_history.py
+    "test_a_newcomer_alone_is_sent_the_rooms_last_messages_in_order": (
+        'bob が参加したら、ルームの直近のメッセージを古い順に並べた {"history": [...]} のフレームを一つ、'
+        "connect() の accept() の後に self.send で送ります。送る先は bob のソケットだけです。group_send で送ると、"
+        "ルームの全員にもう一度届きます。サーバーのログに SynchronousOnlyOperation が出ていたら、クエリを同期の"
+        "まま実行しています。`async for` で読むか、database_sync_to_async を使います。"
+    ),
+    "test_every_live_message_carries_the_id_it_was_stored_under": (
+        "ID のないメッセージが届きました。先に保存し（await Message.objects.aget_or_create(...)）、"
+        'group_send のイベントに message.id を入れ、chat_message でソケットに "id" を送ります。'
+    ),
+    "test_a_reconnect_with_its_last_id_gets_exactly_what_it_missed": (
+        "?after=<id> を付けて接続したソケットには、その ID より後のメッセージだけを古い順に送ります。"
+        "filter(id__gt=after) です。id__gte だと、最後に表示したメッセージがもう一度届きます。"
+    ),
+    "test_a_message_sent_again_with_its_client_id_is_stored_and_shown_once": (
+        "同じ client_id のメッセージを二度送ったら、二度保存されました。room、author、client_id で "
+        "aget_or_create を使って探し（chat/models.py ではこの三つに UniqueConstraint を付けます）、"
+        "保存されているメッセージを ID ごと送ります。"
+    ),
+    "test_every_member_shows_every_message_once_in_order_across_a_redis_restart_and_a_dropped_socket": (
+        "Redis の再起動や切れたソケットの後で、メッセージが消えたか二重になりました。メッセージは group_send "
+        "の前に保存します。?after=<id> で接続したソケットには、その後のメッセージを全部送ります"
+        "（CATCH_UP_LIMIT まで）。同じ client_id は一度だけ保存し、もう一度送ります。"
     ),
 }

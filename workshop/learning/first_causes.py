@@ -34,7 +34,20 @@ def first_causes(project: Path, step: Step) -> list[str]:
             causes.append(say("cause.name_from_the_frame"))
         if _queries_in_async_code(consumers):
             causes.append(say("cause.query_in_async_code"))
+    if "history" in step.suites and _defines_a_model(project / "chat" / "models.py"):
+        if not any((project / "chat" / "migrations").glob("0*.py")):
+            causes.append(say("cause.no_migration"))
     return causes
+
+
+def _defines_a_model(path: Path) -> bool:
+    """A class in chat/models.py derives from models.Model."""
+    tree = _tree(path)
+    return any(
+        isinstance(node, ast.ClassDef)
+        and any(isinstance(base, ast.Attribute) and base.attr == "Model" for base in node.bases)
+        for node in (ast.walk(tree) if tree else ())
+    )
 
 
 def _reads_user_from_the_frame(path: Path) -> bool:

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Literal, Sequence
 
-from workshop.running.clients import ChatClient, ServesRooms
+from workshop.running.clients import ChatClient, ServesRooms, is_catch_up
 
 Mode = Literal["paced", "burst"]
 DRAIN_TIMEOUT = 3.0  # a member that hears nothing for this long has heard all it will
@@ -69,6 +69,8 @@ class Member:
         distinct: set[tuple[int, int]] = set()
         while len(distinct) < expected:
             frame = json.loads(await self.client.websocket.recv())
+            if is_catch_up(frame):
+                continue  # a step with history: the room's messages before this member joined
             if "message" not in frame:
                 raise RuntimeError(f"member {self.room_index}/{self.index} was told {frame}")
             _, sender, seq, sent_at = frame["message"].split(":")

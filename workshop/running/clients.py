@@ -6,6 +6,10 @@
     await alice.received_before_sync()  # everything that arrived before a marker came back
     alice.messages                      # every chat message alice has read so far
 
+In a step with history (05 on) the server first sends a joining socket what it has not seen, as
+one {"history": [...]} frame; a client keeps those apart (`alice.catch_ups`), never read as live
+messages, so every room check reads the same on every step.
+
 `received_before_sync` is how we prove that something did *not* arrive without sleeping:
 the client sends a marker message through the same path (its room's group, or the echo) and
 collects everything that reaches it before the marker. Anything the server sent this client
@@ -45,6 +49,15 @@ def is_sync_marker(frame: dict[str, Any]) -> bool:
     return isinstance(message, str) and message.startswith(SYNC_MARKER_PREFIX)
 
 
+def is_catch_up(frame: dict[str, Any]) -> bool:
+    """What a step with history sends a socket as it joins: the messages it has not seen."""
+    return "history" in frame and "message" not in frame
+
+
+def _not_live(frame: dict[str, Any]) -> bool:
+    return is_sync_marker(frame) or is_catch_up(frame)
+
+
 class ChatClient:
     """One member of one room, holding one WebSocket."""
 
@@ -53,22 +66,33 @@ class ChatClient:
         self.room = room
         self.websocket = websocket
         self.history: list[dict[str, Any]] = []  # every frame read, sync markers left out
+        self.catch_ups: list[dict[str, Any]] = []  # the {"history": [...]} frames, kept apart
 
     @classmethod
     async def join(
-        cls, server: ServesRooms, room: str, name: str = "", *, origin: str | None = None, **options: Any
+        cls,
+        server: ServesRooms,
+        room: str,
+        name: str = "",
+        *,
+        origin: str | None = None,
+        after: int | None = None,
+        **options: Any,
     ) -> ChatClient:
         """Open a socket to `room`, sending the Origin header a page of this server would send.
+
+        `after`: the last message id seen, for a step with history to catch up from (?after=).
 
         The server's `websocket_options` (a TLS context) and `options` go to websockets' connect().
         """
         name = name or room
+        url = server.room_socket_url(room) + (f"?after={after}" if after is not None else "")
         # In a step with users, `name` is who logs in: the server hands out that session's cookie.
         handshake_headers = getattr(server, "handshake_headers", None)
         if handshake_headers is not None and "additional_headers" not in options:
             options["additional_headers"] = handshake_headers(name)
         websocket = await connect(
-            server.room_socket_url(room),
+            url,
             origin=origin or server.origin,  # type: ignore[arg-type]
             **{**server.websocket_options, **options},
         )
@@ -92,13 +116,15 @@ class ChatClient:
         except asyncio.TimeoutError:
             raise AssertionError(f"{self.name} received nothing (more) within {timeout:g} s") from None
         frame = json.loads(raw)
-        if not is_sync_marker(frame):
+        if is_catch_up(frame):
+            self.catch_ups.append(frame)
+        elif not is_sync_marker(frame):
             self.history.append(frame)
         return frame
 
     async def next_frame(self, timeout: float = RECEIVE_TIMEOUT) -> dict[str, Any]:
-        """The next JSON object the server sends, sync markers of other members skipped."""
-        while is_sync_marker(frame := await self._read(timeout)):
+        """The next JSON object the server sends, sync markers and catch-ups skipped."""
+        while _not_live(frame := await self._read(timeout)):
             pass
         return frame
 
@@ -119,7 +145,7 @@ class ChatClient:
         """Read until `message` arrives; return the frames that came before it."""
         before = []
         while (frame := await self._read(timeout)).get("message") != message:
-            if not is_sync_marker(frame):
+            if not _not_live(frame):
                 before.append(frame)
         return before
 

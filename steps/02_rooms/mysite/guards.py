@@ -10,14 +10,17 @@ same in every step, so no step's diff shows it. The guards, outermost first:
   open). Sending to a socket that is already gone is a normal race: the send is dropped.
 - RefuseOtherAddresses: a WebSocket opened on an address that is not a room (no room name, or
   one that is not 1 to 94 of the characters below) gets {"error": reason} and the close code
-  4400, instead of an unrouted path's server error. The page does not retry after 4400.
+  4400, instead of an unrouted path's server error. The page does not retry after 4400. So does
+  a room's address whose ?after= (from step 05 on, the last message id a page has shown) is not
+  a message id: the consumer reads it as a number.
 - CloseOnLayerOutage: when the channel layer cannot reach Redis (down, restarting), a consumer
   raises. Unhandled, daphne closes the socket with 1011 or answers the handshake with HTTP 500,
   which tells a client nothing. Here it gets {"error": reason} and 4013, "try again later": the
   page reconnects after a growing delay. It does nothing where a step uses no channel layer.
 - CheckFrames: the consumer's `json.loads(text_data)["message"]` raises on any other frame,
   which closes the socket with 1011. A frame that is not a chat message is answered with
-  {"error": reason} and never reaches the consumer; the socket stays open.
+  {"error": reason} and never reaches the consumer; the socket stays open. A chat message may
+  carry a "client_id" (from step 05 on, the page's id for it, stored with it): a UUID or nothing.
 
 And two for the channel layer's Redis hosts (from step 02 on), which guard() gives each host
 that settings.py writes as a dict, unless it sets them itself:
@@ -37,6 +40,8 @@ import json
 import logging
 import re
 import sys
+import uuid
+from urllib.parse import parse_qs
 
 from autobahn.exception import Disconnected
 from channels.security.websocket import AllowedHostsOriginValidator
@@ -51,6 +56,9 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 ROOM_NAME_PATTERN = r"[A-Za-z0-9_.-]{1,94}"
 ROOM_NAME_RULE = 'a room name is 1 to 94 characters from A-Z, a-z, 0-9, "-", "_" and "."'
 ROOM_ADDRESS = re.compile(rf"/ws/chat/{ROOM_NAME_PATTERN}/")
+# A message id as a page sends it back: a whole number that fits the database's 64-bit id.
+MESSAGE_ID = re.compile(r"[0-9]{1,18}")
+MESSAGE_ID_RULE = "after= is the id of the last message the page showed: a whole number from 0"
 # Close codes are the application's own from 4000 to 4999 (daphne lets an application send 1000
 # or 3000-4999 only). 4400: not a room, do not retry. 4013 mirrors RFC 6455's 1013, try again later.
 ROOM_REFUSED = 4400
@@ -127,12 +135,32 @@ def read_chat_message(text_data=None, bytes_data=None):
         raise InvalidMessage(
             f'"message" is {len(message)} characters long; the limit is {MAX_MESSAGE_LENGTH}'
         )
+    client_id = data.get("client_id")
+    if client_id is not None and not (isinstance(client_id, str) and _is_uuid(client_id)):
+        raise InvalidMessage(
+            '"client_id", when given, is a UUID string like "5f0c...-...": the page makes one per message'
+        )
     try:
         message.encode("utf-8")
     except UnicodeEncodeError:
         # JSON can spell lone surrogates ("\ud800"); Redis could not carry them as text.
         raise InvalidMessage('"message" is not valid Unicode text') from None
     return message
+
+
+def _is_uuid(text):
+    try:
+        return str(uuid.UUID(text)) == text.lower()
+    except ValueError:
+        return False
+
+
+def catch_up_problem(query_string):
+    """Why a room address's query string is not one the room can read, or None when it is."""
+    after = parse_qs(query_string.decode("latin-1")).get("after")
+    if after is not None and (len(after) > 1 or not MESSAGE_ID.fullmatch(after[0])):
+        return MESSAGE_ID_RULE
+    return None
 
 
 async def _send_error(send, reason):
@@ -148,7 +176,9 @@ class RefuseOtherAddresses:
         self.refuse = AllowedHostsOriginValidator(_refuse_address)
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "websocket" or ROOM_ADDRESS.fullmatch(scope["path"]):
+        if scope["type"] != "websocket" or (
+            ROOM_ADDRESS.fullmatch(scope["path"]) and not catch_up_problem(scope.get("query_string", b""))
+        ):
             return await self.application(scope, receive, send)
         return await self.refuse(scope, receive, send)
 
@@ -159,7 +189,10 @@ async def _refuse_address(scope, receive, send):
     # Accept first: a close before accept is an HTTP 403 that says nothing. daphne does not
     # send close reasons, so the reason also goes out as a message.
     await send({"type": "websocket.accept"})
-    await _send_error(send, f"not a chat room address: {ROOM_NAME_RULE}")
+    if ROOM_ADDRESS.fullmatch(scope["path"]):
+        await _send_error(send, catch_up_problem(scope.get("query_string", b"")))
+    else:
+        await _send_error(send, f"not a chat room address: {ROOM_NAME_RULE}")
     await send({"type": "websocket.close", "code": ROOM_REFUSED, "reason": "not a chat room address"})
 
 
