@@ -13,9 +13,12 @@ Environment:
   DJANGO_GROUP_EXPIRY_SECONDS  how long a channel may stay in a group (default: see below)
   REDIS_URL                    the channel layer's Redis, as in the steps
   REDIS_HOSTS                  or Sentinel, or several shards (deploy/channel_layer_hosts.py)
+  DATABASE_URL                 postgres://user:password@host:port/name: the database every worker
+                               shares (a step with users or history; the step's SQLite otherwise)
 """
 
 import os
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -60,6 +63,30 @@ SILENCED_SYSTEM_CHECKS = [
     # HSTS preloading is a promise to browser vendors for a whole domain: decide it for your own.
     "security.W021",
 ]
+
+
+def _database(url: str) -> dict:
+    """Django's DATABASES entry for a postgres:// URL (the usual DATABASE_URL form)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise ImproperlyConfigured(f"DATABASE_URL must start with postgres://, not {parts.scheme}://")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parts.path.lstrip("/")),
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+        # Keep a worker's connection between requests and messages instead of one per query.
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,  # a connection PostgreSQL dropped is replaced, not used and failed
+    }
+
+
+# Several workers on one SQLite file take turns at its write lock, and a long wait fails ("database
+# is locked"): a step with a database is served from PostgreSQL (make production starts one).
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": _database(os.environ["DATABASE_URL"])}
 
 # One Redis (the step's REDIS_URL), or REDIS_HOSTS: a Sentinel-watched primary, or several shards;
 # each with the steps' cancellable connection (through the sentinels too), and room for a burst.

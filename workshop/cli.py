@@ -110,16 +110,14 @@ def production(step_name: str | None, workers: int, redis_layout: str = "one") -
     if find_nginx() is None:
         print(NGINX_HELP, file=sys.stderr)
         return 1
-    from workshop.running.accounts import has_users
+    from workshop.running.accounts import has_users, workshop_users_line
+    from workshop.running.postgres import find_postgres_binaries
 
-    step = find_step(step_name) if step_name else topic_step("production")
-    if has_users(step.folder):
-        print(
-            f"Step {step.name} has users, and its workers would need one database they all share; "
-            f"`make production` serves the steps without users (STEP={topic_step('production').number}).",
-            file=sys.stderr,
-        )
-        return 2
+    step = find_step(step_name) if step_name else last_step()
+    database_url = os.environ.get("DATABASE_URL") or None
+    if has_users(step.folder) and database_url is None and find_postgres_binaries() is None:
+        print(say("help.no_postgres"), file=sys.stderr)
+        return 1
     stop_on_sigterm()
     try:
         with _production_redis(redis_layout) as (description, redis_url, redis_hosts):
@@ -127,9 +125,14 @@ def production(step_name: str | None, workers: int, redis_layout: str = "one") -
                 f"Redis: {description}" + (f"\nREDIS_HOSTS={redis_hosts}" if redis_hosts else ""), flush=True
             )
             with start_production(
-                step, redis_url=redis_url, redis_hosts=redis_hosts, workers=workers,
+                step, redis_url=redis_url, redis_hosts=redis_hosts, workers=workers, database_url=database_url,
                 echo=lambda line: print(line, flush=True),
             ) as stack:  # fmt: skip
+                if stack.accounts is not None:
+                    where = "PostgreSQL, started for this run" if stack.postgres else "DATABASE_URL"
+                    print(
+                        f"\n  Database: {where} ({stack.database_url}).\n{workshop_users_line()}", flush=True
+                    )
                 print(
                     f"\n  Step {step.name} is serving at {stack.url}/chat/ through nginx (TLS) and "
                     f"{workers} daphne workers: {', '.join(stack.workers.pids())}.\n"
@@ -143,7 +146,7 @@ def production(step_name: str | None, workers: int, redis_layout: str = "one") -
                 print(f"supervisord exited with code {code}.")
                 return code or 1
     except KeyboardInterrupt:
-        print("\nStopped nginx, the workers and Redis.", flush=True)
+        print("\nStopped nginx, the workers, Redis and any PostgreSQL started for them.", flush=True)
         return 0
     except (ConnectionError, FileNotFoundError) as error:
         print(f"Cannot start: {error}", file=sys.stderr)

@@ -14,15 +14,15 @@ from harness.pages import chromium, missing
 
 from workshop.running.nginx import NGINX_HELP, find_nginx
 from workshop.running.production import ProductionStack, start_production
-from workshop.steps import topic_step
+from workshop.steps import last_step
 
 WORKERS = 2
 
 
 @pytest.fixture(scope="session")
 def production_step():
-    """The step deploy/ is written for: the one the production topic builds on (make production's default)."""
-    return topic_step("production")
+    """The step deploy/ is written for: the last one (make production's default), with its database."""
+    return last_step()
 
 
 def _needs_nginx() -> None:

@@ -76,15 +76,20 @@ class Accounts:
 
 def served_copy(folder: Path, env: dict[str, str]) -> Accounts:
     """The copy of `folder` that servers run in, migrated, with the workshop's users logged in:
-    one per project content and settings module in this process."""
-    key = (folder.resolve(), _content_key(folder), env.get("DJANGO_SETTINGS_MODULE", ""))
+    one per project content, settings module and database (DATABASE_URL) in this process."""
+    key = (
+        folder.resolve(),
+        _content_key(folder),
+        env.get("DJANGO_SETTINGS_MODULE", ""),
+        env.get("DATABASE_URL", ""),
+    )
     if key not in _SERVED_COPIES:
         copy = copy_project(folder, Path(_scratch_folder(), f"{key[1]}-{len(_SERVED_COPIES)}", folder.name))
         _SERVED_COPIES[key] = Accounts(copy, env, _run_in_project(copy, env, "setup", *WORKSHOP_USERS))
     return _SERVED_COPIES[key]
 
 
-_SERVED_COPIES: dict[tuple[Path, str, str], Accounts] = {}
+_SERVED_COPIES: dict[tuple[Path, str, str, str], Accounts] = {}
 
 
 def _content_key(folder: Path) -> str:

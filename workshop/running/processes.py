@@ -5,7 +5,9 @@ from __future__ import annotations
 import atexit
 import collections
 import contextlib
+import ctypes  # here, not in the child: a child run as another user may not read our Python
 import os
+import pwd
 import re
 import signal
 import subprocess
@@ -37,6 +39,7 @@ class LoggedProcess:
         echo: Callable[[str], None] | None = None,
         tail_lines: int = 200,
         note: str | None = None,
+        user: str | None = None,
     ) -> None:
         self.command = list(command)
         # Every line matching `note`, however long the run: the tail forgets, this does not.
@@ -61,6 +64,9 @@ class LoggedProcess:
             # Its own session: Ctrl-C reaches us, and we stop children in order.
             start_new_session=True,
             preexec_fn=_prepare_child,
+            user=user,  # a server that refuses to run as root (PostgreSQL) runs as its own user
+            group=pwd.getpwnam(user).pw_gid if user else None,
+            extra_groups=[] if user else None,
         )
         self._reader = threading.Thread(target=self._read_output, daemon=True)
         self._reader.start()
@@ -197,8 +203,6 @@ def _prepare_child() -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     if sys.platform == "linux":
-        import ctypes
-
         PR_SET_PDEATHSIG = 1
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     keep_niceness_in_own_session()

@@ -6,6 +6,8 @@
 
 Everything runs as our child on free loopback ports, with its files (certificate, configuration,
 sockets, static files) in one temporary folder that stop() removes. The configuration is deploy/.
+A step with users (04 on) needs one database its workers share: PostgreSQL, our child too
+(workshop/running/postgres.py), unless `database_url` names one; its workshop users log in there.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from typing import Any, Callable
 from urllib.parse import quote
 
 from workshop.paths import REPO_ROOT
+from workshop.running.accounts import Accounts, has_users, served_copy
 from workshop.running.certificates import LocalCertificate, make_local_certificate
 from workshop.running.nginx import Nginx, start_nginx
 from workshop.running.ports import LOOPBACK, free_port
+from workshop.running.postgres import Postgres, start_postgres
 from workshop.running.processes import child_environment
 from workshop.running.supervisor import (
     DAPHNE_PING_SECONDS,
@@ -49,6 +53,9 @@ class ProductionStack:
     workers: Workers
     nginx: Nginx
     redis_url: str  # or a REDIS_HOSTS value: the toolkit's group helpers take either
+    accounts: Accounts | None = None  # a step with users: its members' sessions, in database_url
+    database_url: str | None = None
+    postgres: Postgres | None = None  # the PostgreSQL we started for it, if we did
 
     @property
     def url(self) -> str:
@@ -78,14 +85,20 @@ class ProductionStack:
     def static_root(self) -> Path:
         return self.folder / "static"
 
+    def handshake_headers(self, name: str) -> dict[str, str]:
+        """The session cookie of member `name` (made on first use), for a step with users."""
+        return self.accounts.handshake_headers(name) if self.accounts else {}
+
     def pids(self) -> list[int]:
         """The processes that serve, each with its children: supervisord (the workers) and nginx."""
         return [self.workers.process.pid, self.nginx.process.pid]
 
     def stop(self) -> None:
-        """nginx first (no new connections), then supervisord and its workers; then the files."""
+        """nginx first (no new connections), then supervisord and its workers, PostgreSQL; then the files."""
         self.nginx.stop()
         self.workers.stop()
+        if self.postgres is not None:
+            self.postgres.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def __enter__(self) -> ProductionStack:
@@ -134,6 +147,7 @@ def start_production(
     websocket_timeout: int = WEBSOCKET_TIMEOUT_SECONDS,
     group_expiry: int | None = None,
     application: str | None = None,
+    database_url: str | None = None,
     echo: Callable[[str], None] | None = None,
 ) -> ProductionStack:
     """Certificate, collectstatic, supervisord with `workers` daphne processes, then nginx.
@@ -142,7 +156,8 @@ def start_production(
     `websocket_timeout` and `group_expiry` how long a socket and a group entry may live (a test
     shortens them; None keeps deploy/settings.py's default); `application` replaces
     deploy.asgi:application for a test's own wrapper. `redis_hosts` (REDIS_HOSTS: Sentinel,
-    shards) replaces `redis_url` as the channel layer's Redis.
+    shards) replaces `redis_url` as the channel layer's Redis. `database_url` (DATABASE_URL) is a
+    PostgreSQL of your own for a step with users; without it we start one.
     """
     folder = Path(tempfile.mkdtemp(prefix="workshop-production-"))
     project = project.folder if isinstance(project, Step) else Path(project)
@@ -155,9 +170,21 @@ def start_production(
             environment["DJANGO_GROUP_EXPIRY_SECONDS"] = str(group_expiry)
         if redis_hosts is not None:
             environment["REDIS_HOSTS"] = redis_hosts
-        collect_static(project, environment)
+        postgres = accounts = None
+        served = project
+        if has_users(project):
+            if database_url is None:
+                postgres = start_postgres(echo=_prefixed(echo, "postgres"))
+                started.append(postgres)
+                database_url = postgres.url
+            environment["DATABASE_URL"] = database_url
+            # Migrated, with the workshop's users, in that database (a copy of the project: the
+            # snapshot is never written).
+            accounts = served_copy(project, {**environment, "PYTHONPATH": str(REPO_ROOT)})
+            served = accounts.folder
+        collect_static(served, environment)
         supervised = start_workers(
-            project, folder, environment, count=workers, ping_seconds=ping_seconds,
+            served, folder, environment, count=workers, ping_seconds=ping_seconds,
             websocket_timeout=websocket_timeout, application=application, echo=_prefixed(echo, "workers"),
         )  # fmt: skip
         started.append(supervised)
@@ -174,7 +201,17 @@ def start_production(
             running.stop()
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return ProductionStack(project, folder, certificate, supervised, nginx, redis_hosts or redis_url)
+    return ProductionStack(
+        project,
+        folder,
+        certificate,
+        supervised,
+        nginx,
+        redis_hosts or redis_url,
+        accounts,
+        database_url,
+        postgres,
+    )
 
 
 def _prefixed(echo: Callable[[str], None] | None, source: str) -> Callable[[str], None] | None:
