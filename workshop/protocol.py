@@ -31,6 +31,12 @@ TRY_AGAIN_LATER = 4013
 # 4401: a step with users (04 on) refused a socket with no logged-in user; the page says to log in.
 LOGIN_REQUIRED = 4401
 
+# A step with history (05 on): a newcomer is sent the room's last HISTORY_LENGTH messages; a socket
+# opened with ?after=<id> those after that id, at most CATCH_UP_LIMIT (the newest, if more were
+# missed, with "older_left_out": true). chat/consumers.py keeps its copies.
+HISTORY_LENGTH = 50
+CATCH_UP_LIMIT = 1000
+
 # A message starting with this is a client's own bookkeeping (workshop/running/clients.py), not chat.
 SYNC_MARKER_PREFIX = "sync-marker:"
 

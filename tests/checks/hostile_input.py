@@ -21,6 +21,8 @@ BAD_FRAMES = {
     + "]" * 30_000,  # under daphne's 64 KiB cap, so it reaches the consumer
     "huge number": '{"message": ' + "9" * 5000 + "}",
     "binary frame": b'{"message": "hi"}',
+    "client_id not a UUID": '{"message": "hi", "client_id": "not-a-uuid"}',
+    "client_id a number": '{"message": "hi", "client_id": 42}',
 }
 
 BAD_ROOM_NAMES = {

@@ -1,16 +1,27 @@
 """Every step: bad input gets a clear answer, the sender's socket keeps working, the room sees nothing."""
 
+import datetime
 import json
+import sqlite3
 import subprocess
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from workshop.protocol import LOGIN_REQUIRED, MAX_MESSAGE_LENGTH, ROOM_REFUSED, WEBSOCKET_MAX_MESSAGE_SIZE
+from workshop.protocol import (
+    CATCH_UP_LIMIT,
+    HISTORY_LENGTH,
+    LOGIN_REQUIRED,
+    MAX_MESSAGE_LENGTH,
+    ROOM_REFUSED,
+    WEBSOCKET_MAX_MESSAGE_SIZE,
+)
 from workshop.running.clients import ChatClient
 from workshop.running.processes import python_command
 
@@ -155,3 +166,105 @@ async def test_an_expired_session_is_refused_and_the_room_chats_on(
             assert grace.websocket.close_code == LOGIN_REQUIRED
         await alice.say("still open")
         assert await alice.next_message() == "still open"
+
+
+# A step with history (05 on): the catch-up id comes from the client, so it is input like a frame.
+NOT_MESSAGE_IDS = {
+    "words": "after=latest",
+    "negative": "after=-1",
+    "a fraction": "after=1.5",
+    "an exponent": "after=1e3",
+    "past 64 bits": "after=" + "9" * 20,
+    "huge": "after=" + "9" * 5000,
+    "given twice": "after=1&after=2",
+}
+
+
+@pytest.mark.parametrize("query", NOT_MESSAGE_IDS.values(), ids=NOT_MESSAGE_IDS.keys())
+async def test_a_catch_up_id_that_is_not_a_message_id_is_refused_and_the_room_chats_on(
+    shared_servers, history_project, unique_room, query
+):
+    server, room = shared_servers(history_project), unique_room("lobby")
+    async with await ChatClient.join(server, room, "alice") as alice:
+        headers = server.handshake_headers("mallory")
+        url = f"{server.room_socket_url(room)}?{query}"
+        async with connect(url, origin=server.origin, additional_headers=headers) as mallory:
+            answer = json.loads(await mallory.recv())
+            assert "after=" in answer.get("error", ""), f"no reason given: {answer}"
+            with pytest.raises(ConnectionClosed):
+                await mallory.recv()
+            assert mallory.close_code == ROOM_REFUSED
+        await alice.say("still here")
+        assert [frame["message"] for frame in await alice.received_before_sync()] == ["still here"]
+
+
+async def test_a_catch_up_past_the_newest_message_or_in_a_silent_room_is_empty(
+    shared_servers, history_project, unique_room
+):
+    server = shared_servers(history_project)
+    for after in (None, 0, 10**18 - 1):  # a room no one spoke in; the largest id the guard lets through
+        async with await ChatClient.join(server, unique_room("silent"), "alice", after=after) as alice:
+            await alice.say("the first word")
+            assert await alice.next_message() == "the first word"
+            assert alice.catch_ups == [{"caught_up": True, "older_left_out": False}], after
+
+
+async def test_a_history_far_larger_than_the_cap_costs_a_newcomer_only_the_cap(
+    shared_servers, history_project, unique_room, report_figure
+):
+    """A room with a year of talk: the newcomer gets the last HISTORY_LENGTH, a page away since the
+    start the newest CATCH_UP_LIMIT and the word that older ones were left out."""
+    server, room = shared_servers(history_project), unique_room("year")
+    stored = 3 * CATCH_UP_LIMIT
+    server.accounts.cookie_for("alice")  # alice exists before her messages are written
+    first_id = store_messages(server.accounts.folder / "db.sqlite3", room, "alice", stored)
+    timings = {}
+    for label, after in (("a newcomer", None), ("a page away since the start", first_id - 1)):
+        started = time.perf_counter()
+        async with await ChatClient.join(server, room, "bob", after=after) as bob:
+            await bob.wait_until_caught_up()
+        timings[label] = time.perf_counter() - started
+        wanted = HISTORY_LENGTH if after is None else CATCH_UP_LIMIT
+        numbers = [int(message["message"].split("#")[1]) for message in bob.backlog]
+        assert numbers == list(range(stored - wanted, stored)), (
+            f"{label}: not the newest {wanted}, oldest first"
+        )
+        assert bob.caught_up == [{"caught_up": True, "older_left_out": after is not None}], label
+    report_figure(
+        f"{history_project.name}, a room of {stored:,} messages: joining with its history "
+        + ", ".join(f"{label} {seconds * 1000:.0f} ms" for label, seconds in timings.items())
+        + " (handshake and catch-up, on a shared machine)"
+    )
+
+
+async def test_a_message_over_the_cap_or_with_a_bad_client_id_is_never_stored(
+    shared_servers, history_project, unique_room
+):
+    server, room = shared_servers(history_project), unique_room("lobby")
+    async with await ChatClient.join(server, room, "mallory") as mallory:
+        for frame in (
+            {"message": "x" * (MAX_MESSAGE_LENGTH + 1)},
+            {"message": "a bad id", "client_id": "not-a-uuid"},
+            {"message": "a bad id", "client_id": ["a", "list"]},
+        ):
+            await mallory.send_frame(json.dumps(frame))
+            assert await mallory.next_error()
+        await mallory.say("the only one")
+        assert await mallory.next_message() == "the only one"
+    async with await ChatClient.join(server, room, "bob") as bob:
+        await bob.received_before_sync()
+        assert [message["message"] for message in bob.backlog] == ["the only one"]
+
+
+def store_messages(database, room, author, count):
+    """Write `count` messages ("old #0" ...) into a step's SQLite database as its model stores them;
+    the id of the first. Faster than saying them: this is the room's past, not the check."""
+    with sqlite3.connect(database, timeout=30) as connection:
+        (author_id,) = connection.execute("SELECT id FROM auth_user WHERE username = ?", (author,)).fetchone()
+        now = datetime.datetime.now(datetime.timezone.utc).isoformat(" ")
+        rows = [(room, author_id, f"old #{number}", now, uuid.uuid4().hex) for number in range(count)]
+        connection.executemany(
+            "INSERT INTO chat_message (room, author_id, text, time, client_id) VALUES (?, ?, ?, ?, ?)", rows
+        )
+        (first,) = connection.execute("SELECT MIN(id) FROM chat_message WHERE room = ?", (room,)).fetchone()
+    return first

@@ -1,5 +1,5 @@
 """Step 05: history that lasts. Messages are stored with an id; a newcomer alone is sent the room's
-last ones; a page that reconnects with its last id gets exactly what it missed; a message sent
+last ones (a frame each, marked "history", then {"caught_up": true}); a page that reconnects with its last id gets exactly what it missed; a message sent
 again with its client_id is stored once. Across a Redis restart and a dropped socket, every member
 shows every message once, in order.
 
@@ -44,13 +44,12 @@ async def test_a_newcomer_alone_is_sent_the_rooms_last_messages_in_order(server,
         said = [await say_and_hear(alice, f"before bob #{number}") for number in range(3)]
         async with await ChatClient.join(server, room, "bob") as bob:
             await bob.received_before_sync()
-            assert len(bob.catch_ups) == 1, f"bob was sent {len(bob.catch_ups)} history frames on joining"
-            history = bob.catch_ups[0]["history"]
-            assert [(m["id"], m["user"], m["message"]) for m in history] == [
+            assert len(bob.caught_up) == 1, f"bob's catch-up ended {len(bob.caught_up)} times on joining"
+            assert [(m["id"], m["user"], m["message"]) for m in bob.backlog] == [
                 (m["id"], "alice", m["message"]) for m in said
             ], "the history is the room's messages, oldest first, with their ids"
             # Sent to bob alone: alice, already in the room, is sent nothing when he joins.
-            assert await alice.received_before_sync() == [] and len(alice.catch_ups) == 1
+            assert await alice.received_before_sync() == [] and len(alice.caught_up) == 1
 
 
 async def test_every_live_message_carries_the_id_it_was_stored_under(server, unique_room):
@@ -71,7 +70,7 @@ async def test_a_reconnect_with_its_last_id_gets_exactly_what_it_missed(server, 
         missed = [(await say_and_hear(alice, f"while bob is away #{n}"))["message"] for n in range(2)]
         async with await ChatClient.join(server, room, "bob", after=seen["id"]) as bob:
             await bob.received_before_sync()
-            caught_up = [message["message"] for message in bob.catch_ups[0]["history"]]
+            caught_up = [message["message"] for message in bob.backlog]
             assert caught_up == missed, "after=<id> is what came after that id: not it, nothing before it"
 
 
@@ -87,7 +86,7 @@ async def test_a_message_sent_again_with_its_client_id_is_stored_and_shown_once(
         assert again["id"] == first["id"], "the same client_id is the same stored message"
     async with await ChatClient.join(server, room, "carol") as carol:
         await carol.received_before_sync()
-        history = [m["message"] for m in carol.catch_ups[0]["history"]]
+        history = [m["message"] for m in carol.backlog]
         assert history == ["said once, sent twice"], f"the room holds {history}"
 
 

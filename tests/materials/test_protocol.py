@@ -12,7 +12,9 @@ import re
 import pytest
 
 from workshop.protocol import (
+    CATCH_UP_LIMIT,
     GROUP_PREFIX,
+    HISTORY_LENGTH,
     MAX_MESSAGE_LENGTH,
     ROOM_NAME_PATTERN,
     ROOM_NAME_RULE,
@@ -24,6 +26,7 @@ from workshop.steps import all_steps, steps_with
 
 STEPS = [pytest.param(step, id=step.name) for step in all_steps()]
 ROOM_STEPS = [pytest.param(step, id=step.name) for step in steps_with("rooms")]
+HISTORY_STEPS = [pytest.param(step, id=step.name) for step in steps_with("history")]
 
 
 def constants(path):
@@ -67,3 +70,9 @@ def test_the_try_again_later_code_on_the_server_and_on_the_page(step):
 @pytest.mark.parametrize("step", ROOM_STEPS)
 def test_members_join_the_group_the_protocol_names(step):
     assert f'f"{GROUP_PREFIX}{{self.room_name}}"' in (step.folder / "chat/consumers.py").read_text()
+
+
+@pytest.mark.parametrize("step", HISTORY_STEPS)
+def test_the_history_a_newcomer_gets_and_the_most_a_catch_up_sends(step):
+    consumer = constants(step.folder / "chat/consumers.py")
+    assert (consumer["HISTORY_LENGTH"], consumer["CATCH_UP_LIMIT"]) == (HISTORY_LENGTH, CATCH_UP_LIMIT)

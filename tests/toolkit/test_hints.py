@@ -63,10 +63,10 @@ BREAKS = [
     Break("04", "chat/templates/chat/room.html", '        item.prepend(name, ": ");', "", "test_users.py::test_two_browsers_log_in_with_the_form_and_each_line_shows_who_said_it", (pytest.mark.browser,)),
     # Sessions back in a signed cookie, as in step 03: logging out cannot end one on the server.
     Break("04", "mysite/settings.py", 'LOGIN_URL = "login"', 'LOGIN_URL = "login"; SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"', "test_users.py::test_logging_out_in_another_tab_keeps_the_open_socket_and_refuses_the_next"),
-    Break("05", "chat/consumers.py", "        await self.send(text_data=json.dumps(await self.history()))", "        await self.channel_layer.group_send(self.room_group_name, {\"type\": \"chat.history\", **await self.history()})\n\n    async def chat_history(self, event):\n        await self.send(text_data=json.dumps({\"history\": event[\"history\"]}))", "test_history.py::test_a_newcomer_alone_is_sent_the_rooms_last_messages_in_order"),
+    Break("05", "chat/consumers.py", '            await self.send(text_data=json.dumps({**message, "history": True}))', '            await self.channel_layer.group_send(self.room_group_name, {"type": "chat.message", **message})', "test_history.py::test_a_newcomer_alone_is_sent_the_rooms_last_messages_in_order"),
     Break("05", "chat/consumers.py", '                    "id": event.get("id"),\n', "", "test_history.py::test_every_live_message_carries_the_id_it_was_stored_under"),
     Break("05", "chat/consumers.py", "id__gt=int(after[0])", "id__gte=int(after[0])", "test_history.py::test_a_reconnect_with_its_last_id_gets_exactly_what_it_missed"),
-    Break("05", "chat/consumers.py", 'client_id=data.get("client_id") or uuid.uuid4(),', "client_id=uuid.uuid4(),", "test_history.py::test_a_message_sent_again_with_its_client_id_is_stored_and_shown_once"),
+    Break("05", "chat/consumers.py", '"client_id": data.get("client_id") or uuid.uuid4(),', '"client_id": uuid.uuid4(),', "test_history.py::test_a_message_sent_again_with_its_client_id_is_stored_and_shown_once"),
     Break("05", "chat/consumers.py", "newest = timeline.filter(id__gt=int(after[0]))[: CATCH_UP_LIMIT + 1]", "newest = timeline[:0]", "test_history.py::test_every_member_shows_every_message_once_in_order_across_a_redis_restart_and_a_dropped_socket", (pytest.mark.slow,)),
 ]  # fmt: skip
 

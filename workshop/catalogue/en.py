@@ -284,13 +284,14 @@ HINTS = {
     ),
     # tests/checks/test_history.py
     "test_a_newcomer_alone_is_sent_the_rooms_last_messages_in_order": (
-        'on joining, bob must be sent one {"history": [...]} frame, with the room\'s last messages oldest '
-        "first, by self.send in connect() after accept(): to his socket alone, never group_send (then "
+        "on joining, bob must be sent the room's last messages oldest first, a frame each with "
+        '"history": true, then {"caught_up": true, ...}, by self.send in connect() after accept(): to '
+        "his socket alone, never group_send (then "
         "everyone in the room gets it again). If the server logged SynchronousOnlyOperation, the query "
         "ran the sync way: iterate with `async for`, or use database_sync_to_async."
     ),
     "test_every_live_message_carries_the_id_it_was_stored_under": (
-        "a live message came without its id: store it first (await Message.objects.aget_or_create(...)), "
+        "a live message came without its id: store it first (await Message.objects.acreate(...)), "
         'put message.id in the group_send event, and have chat_message send "id" to the socket.'
     ),
     "test_a_reconnect_with_its_last_id_gets_exactly_what_it_missed": (
@@ -298,9 +299,9 @@ HINTS = {
         "filter(id__gt=after), not id__gte (which sends the last one it has again), oldest first."
     ),
     "test_a_message_sent_again_with_its_client_id_is_stored_and_shown_once": (
-        "the same client_id sent twice was stored twice: look the message up by room, author and "
-        "client_id with aget_or_create (and a UniqueConstraint on them in chat/models.py), then relay "
-        "what was stored, with its id."
+        "the same client_id sent twice was stored twice: put a UniqueConstraint on room, author and "
+        "client_id in chat/models.py; when acreate raises IntegrityError, aget the stored message and "
+        "relay that one, with its id."
     ),
     "test_every_member_shows_every_message_once_in_order_across_a_redis_restart_and_a_dropped_socket": (
         "after a Redis restart or a dropped socket, a member lost or doubled messages: each message is "

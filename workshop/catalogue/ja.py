@@ -295,13 +295,14 @@ HINTS = {
     ),
     # tests/checks/test_history.py
     "test_a_newcomer_alone_is_sent_the_rooms_last_messages_in_order": (
-        'bob が参加したら、ルームの直近のメッセージを古い順に並べた {"history": [...]} のフレームを一つ、'
-        "connect() の accept() の後に self.send で送ります。送る先は bob のソケットだけです。group_send で送ると、"
+        'bob が参加したら、ルームの直近のメッセージを古い順に、"history": true を付けて一つずつ送り、'
+        '最後に {"caught_up": true, ...} を送ります。connect() の accept() の後に self.send で送ります。'
+        "送る先は bob のソケットだけです。group_send で送ると、"
         "ルームの全員にもう一度届きます。サーバーのログに SynchronousOnlyOperation が出ていたら、クエリを同期の"
         "まま実行しています。`async for` で読むか、database_sync_to_async を使います。"
     ),
     "test_every_live_message_carries_the_id_it_was_stored_under": (
-        "ID のないメッセージが届きました。先に保存し（await Message.objects.aget_or_create(...)）、"
+        "ID のないメッセージが届きました。先に保存し（await Message.objects.acreate(...)）、"
         'group_send のイベントに message.id を入れ、chat_message でソケットに "id" を送ります。'
     ),
     "test_a_reconnect_with_its_last_id_gets_exactly_what_it_missed": (
@@ -309,9 +310,9 @@ HINTS = {
         "filter(id__gt=after) です。id__gte だと、最後に表示したメッセージがもう一度届きます。"
     ),
     "test_a_message_sent_again_with_its_client_id_is_stored_and_shown_once": (
-        "同じ client_id のメッセージを二度送ったら、二度保存されました。room、author、client_id で "
-        "aget_or_create を使って探し（chat/models.py ではこの三つに UniqueConstraint を付けます）、"
-        "保存されているメッセージを ID ごと送ります。"
+        "同じ client_id のメッセージを二度送ったら、二度保存されました。chat/models.py で room、author、"
+        "client_id に UniqueConstraint を付けます。acreate が IntegrityError を出したら、保存済みのメッセージを "
+        "aget で読み、それを ID ごと送ります。"
     ),
     "test_every_member_shows_every_message_once_in_order_across_a_redis_restart_and_a_dropped_socket": (
         "Redis の再起動や切れたソケットの後で、メッセージが消えたか二重になりました。メッセージは group_send "

@@ -6,9 +6,10 @@
     await alice.received_before_sync()  # everything that arrived before a marker came back
     alice.messages                      # every chat message alice has read so far
 
-In a step with history (05 on) the server first sends a joining socket what it has not seen, as
-one {"history": [...]} frame; a client keeps those apart (`alice.catch_ups`), never read as live
-messages, so every room check reads the same on every step.
+In a step with history (05 on) the server first sends a joining socket what it has not seen, a
+frame per message marked "history": true, then {"caught_up": true, ...}; a client keeps those
+apart (`alice.catch_ups`), never read as live messages, so every room check reads the same on
+every step.
 
 `received_before_sync` is how we prove that something did *not* arrive without sleeping:
 the client sends a marker message through the same path (its room's group, or the echo) and
@@ -50,8 +51,8 @@ def is_sync_marker(frame: dict[str, Any]) -> bool:
 
 
 def is_catch_up(frame: dict[str, Any]) -> bool:
-    """What a step with history sends a socket as it joins: the messages it has not seen."""
-    return "history" in frame and "message" not in frame
+    """What a step with history sends a socket as it joins: the messages it has not seen, then the end."""
+    return frame.get("history") is True or "caught_up" in frame
 
 
 def _not_live(frame: dict[str, Any]) -> bool:
@@ -66,7 +67,7 @@ class ChatClient:
         self.room = room
         self.websocket = websocket
         self.history: list[dict[str, Any]] = []  # every frame read, sync markers left out
-        self.catch_ups: list[dict[str, Any]] = []  # the {"history": [...]} frames, kept apart
+        self.catch_ups: list[dict[str, Any]] = []  # a step with history: its catch-up frames, kept apart
 
     @classmethod
     async def join(
@@ -91,6 +92,10 @@ class ChatClient:
         handshake_headers = getattr(server, "handshake_headers", None)
         if handshake_headers is not None and "additional_headers" not in options:
             options["additional_headers"] = handshake_headers(name)
+        # A member may join a room with history and never read its catch-up. websockets stops
+        # reading after 16 unread frames, and its close then waits 10 s for a close frame stuck
+        # behind them: a member keeps every frame instead, as a page does.
+        options.setdefault("max_queue", None)
         websocket = await connect(
             url,
             origin=origin or server.origin,  # type: ignore[arg-type]
@@ -104,6 +109,22 @@ class ChatClient:
     async def send_frame(self, frame: str | bytes) -> None:
         """Send a raw text or binary frame, well-formed or not."""
         await self.websocket.send(frame)
+
+    @property
+    def caught_up(self) -> list[dict[str, Any]]:
+        """The catch-ups' ends so far: {"caught_up": true, "older_left_out": ...}, one per join."""
+        return [frame for frame in self.catch_ups if "caught_up" in frame]
+
+    @property
+    def backlog(self) -> list[dict[str, Any]]:
+        """The messages the catch-ups held, in the order they came."""
+        return [frame for frame in self.catch_ups if "caught_up" not in frame]
+
+    async def wait_until_caught_up(self, timeout: float = RECEIVE_TIMEOUT) -> list[dict[str, Any]]:
+        """A step with history: read until the joining catch-up has ended; the messages it held."""
+        while not self.caught_up:
+            await self._read(timeout)
+        return self.backlog
 
     @property
     def messages(self) -> list[str]:

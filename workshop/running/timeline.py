@@ -20,7 +20,7 @@ from typing import Any
 
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
-from workshop.running.clients import ChatClient, ServesRooms, is_catch_up
+from workshop.running.clients import RECEIVE_TIMEOUT, ChatClient, ServesRooms
 
 RECONNECT_DELAY = 0.2  # seconds between attempts; the page waits longer, growing
 
@@ -49,7 +49,12 @@ class RememberingMember:
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._keep_connected())
-        await asyncio.wait_for(self._connected.wait(), 30)
+        try:
+            await asyncio.wait_for(self._connected.wait(), RECEIVE_TIMEOUT)
+        except asyncio.TimeoutError:
+            raise AssertionError(
+                f"{self.name} was sent no history on joining within {RECEIVE_TIMEOUT:g} s"
+            ) from None
 
     async def say(self, message: str) -> str:
         client_id = str(uuid.uuid4())
@@ -115,10 +120,10 @@ class RememberingMember:
             await asyncio.sleep(RECONNECT_DELAY)
 
     async def _read(self, frame: dict[str, Any]) -> None:
-        if is_catch_up(frame):
+        if frame.get("history") is True:
+            self._show(frame)
+        elif "caught_up" in frame:
             self.older_left_out |= bool(frame.get("older_left_out"))
-            for message in frame["history"]:
-                self._show(message)
             self.last_id = self.last_id or 0
             self._connected.set()
             for client_id, message in list(self.unconfirmed.items()):

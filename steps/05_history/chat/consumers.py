@@ -3,6 +3,7 @@ import uuid
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db import IntegrityError
 
 from .models import Message
 
@@ -36,7 +37,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
         # What this socket has not seen, sent to it alone (self.send, not group_send): the room's
         # last messages, or, when the page reconnects with ?after=<id>, everything after that id.
-        await self.send(text_data=json.dumps(await self.history()))
+        # One frame per message, as live ones are (a frame may hold 64 KiB), then one that says so.
+        messages, older_left_out = await self.history()
+        for message in messages:
+            await self.send(text_data=json.dumps({**message, "history": True}))
+        await self.send(text_data=json.dumps({"caught_up": True, "older_left_out": older_left_out}))
 
     async def history(self):
         timeline = Message.objects.filter(room=self.room_name).select_related("author").order_by("-id")
@@ -46,12 +51,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
         else:
             # mysite/guards.py has checked that "after" is a message id (a whole number).
             newest = timeline.filter(id__gt=int(after[0]))[: CATCH_UP_LIMIT + 1]
-        # Django's async ORM: `async for` runs the query without blocking the event loop. A plain
-        # `for` here raises SynchronousOnlyOperation; so would any sync ORM call in async code,
-        # unless wrapped as `await database_sync_to_async(function)()`, the way before Django 4.1.
+        # `async for` runs the query without blocking the event loop. A plain `for` here raises
+        # SynchronousOnlyOperation, as any sync ORM call in async code does.
         found = [message.as_event() async for message in newest]
-        missed_more = len(found) > CATCH_UP_LIMIT
-        return {"history": found[:CATCH_UP_LIMIT][::-1], "older_left_out": missed_more}
+        return found[:CATCH_UP_LIMIT][::-1], len(found) > CATCH_UP_LIMIT
 
     async def disconnect(self, close_code):
         # Leave room group
@@ -61,16 +64,21 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data):
         data = json.loads(text_data)
 
-        # Store it first, so that it has an id, then send it to the room. The page makes a
-        # client_id per message and sends it again after a reconnect if it never saw the message
-        # come back: then the stored one is found, not stored twice, and sent again (pages show
-        # each id once). Who said it comes from the session, never from the frame.
-        message, _ = await Message.objects.select_related("author").aget_or_create(
-            room=self.room_name,
-            author=self.user,
-            client_id=data.get("client_id") or uuid.uuid4(),
-            defaults={"text": data["message"]},
-        )
+        # Store it first, so that it has an id, then send it to the room. Who said it comes from
+        # the session, never from the frame. Django's async ORM (acreate, aget) awaits the query
+        # off the event loop; database_sync_to_async around a plain function does the same.
+        fields = {
+            "room": self.room_name,
+            "author": self.user,
+            "client_id": data.get("client_id") or uuid.uuid4(),
+        }
+        try:
+            message = await Message.objects.acreate(text=data["message"], **fields)
+        except IntegrityError:
+            # The page makes a client_id per message and sends it again after a reconnect when it
+            # never saw the message come back. Stored already: send that one again, with its id
+            # (pages show each id once). Inserting first costs one query in the usual case.
+            message = await Message.objects.select_related("author").aget(**fields)
 
         # Send message to room group
         await self.channel_layer.group_send(
