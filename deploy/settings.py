@@ -18,11 +18,11 @@ Environment:
 """
 
 import os
-from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 from deploy.channel_layer_hosts import make_production_layer
+from deploy.database import database_from_url
 
 from mysite.guards import CancellableConnection
 from mysite.settings import *  # noqa: F403  (the step's settings, all of them)
@@ -65,28 +65,10 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 
-def _database(url: str) -> dict:
-    """Django's DATABASES entry for a postgres:// URL (the usual DATABASE_URL form)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql"):
-        raise ImproperlyConfigured(f"DATABASE_URL must start with postgres://, not {parts.scheme}://")
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": unquote(parts.path.lstrip("/")),
-        "USER": unquote(parts.username or ""),
-        "PASSWORD": unquote(parts.password or ""),
-        "HOST": parts.hostname or "",
-        "PORT": str(parts.port or ""),
-        # Keep a worker's connection between requests and messages instead of one per query.
-        "CONN_MAX_AGE": 60,
-        "CONN_HEALTH_CHECKS": True,  # a connection PostgreSQL dropped is replaced, not used and failed
-    }
-
-
 # Several workers on one SQLite file take turns at its write lock, and a long wait fails ("database
 # is locked"): a step with a database is served from PostgreSQL (make production starts one).
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": _database(os.environ["DATABASE_URL"])}
+    DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
 
 # One Redis (the step's REDIS_URL), or REDIS_HOSTS: a Sentinel-watched primary, or several shards;
 # each with the steps' cancellable connection (through the sentinels too), and room for a burst.

@@ -16,7 +16,7 @@ from typing import Iterator
 from workshop.catalogue import say
 from workshop.paths import CHECKS_DIR, REPO_ROOT
 from workshop.running.processes import stop_on_sigterm
-from workshop.steps import all_steps, find_step, last_step, topic_step
+from workshop.steps import all_steps, find_step, last_step
 
 DEFAULT_PORT = 8000
 

@@ -7,6 +7,7 @@ saying how to install it.
 
 from __future__ import annotations
 
+import os
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -17,6 +18,9 @@ from workshop.running.production import ProductionStack, start_production
 from workshop.steps import last_step
 
 WORKERS = 2
+# A PostgreSQL of your own for a step with a database (.ci/run passes the machine's); else each stack
+# starts one.
+DATABASE_URL = os.environ.get("DATABASE_URL") or None
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +37,9 @@ def _needs_nginx() -> None:
 @pytest.fixture(scope="module")
 def production_stack(redis_url: str, production_step) -> Iterator[ProductionStack]:
     _needs_nginx()
-    with start_production(production_step, redis_url=redis_url, workers=WORKERS) as stack:
+    with start_production(
+        production_step, redis_url=redis_url, workers=WORKERS, database_url=DATABASE_URL
+    ) as stack:
         yield stack
         assert not stack.workers.crashes, "a worker logged a crash:\n" + "\n".join(stack.workers.crashes)
 
@@ -46,7 +52,10 @@ def own_stack(redis_url: str, production_step) -> Iterator[Callable[..., Product
 
     def start(**options: Any) -> ProductionStack:
         started.append(
-            start_production(production_step, **{"redis_url": redis_url, "workers": WORKERS, **options})
+            start_production(
+                production_step,
+                **{"redis_url": redis_url, "workers": WORKERS, "database_url": DATABASE_URL, **options},
+            )
         )
         return started[-1]
 
