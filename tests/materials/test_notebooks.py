@@ -30,7 +30,7 @@ CELL_TIMEOUT = 120
 # for the failover as long as it takes and asserts no bound on it.)
 RUNS_APART = {
     "03_async": "it runs the quick benchmark and loads",
-    "04_production": "it asserts a killed worker's clients chat again within 10 s",
+    "06_production": "it asserts a killed worker's clients chat again within 10 s",
 }
 
 
