@@ -89,6 +89,9 @@ failover: $(DEV) ## kill a Sentinel-watched Redis primary under a chatting room 
 bench: $(DEV) ## throughput and latency of every step beside a plain-websockets baseline (BENCH=quick: about 30 s on 2 cores)
 	@$(PY) -m workshop bench $(if $(filter quick,$(BENCH)),--quick)
 
+bench-history: $(DEV) ## what step 05's stored history costs: deliveries beside steps 03 and 04, database size per 100,000 messages (SQLite, PostgreSQL), joining a room with a year of history
+	@$(PY) -m workshop.measuring.history_cost
+
 profile: $(DEV) ## where step 03 spends its time per delivered message, sampled with py-spy; flame graphs in build/profile/
 	@$(PY) -m workshop profile
 

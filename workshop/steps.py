@@ -54,6 +54,9 @@ class Step:
     must_change: frozenset[str] = frozenset()
     notebook: Path | None = None
     suites: tuple[str, ...] = ()
+    # The later step whose snapshot contains this one's lesson and runs, in `make test`, the checks
+    # of its suites that load the machine (slow, floods, browser) in its place; "" for none.
+    heavy_checks_on: str = ""
     # `teaches` and `edit` in other languages: {"ja": {"teaches": ..., "edit": ...}}
     translated: dict[str, dict[str, str]] = field(default_factory=dict, compare=False, hash=False)
 
@@ -143,6 +146,7 @@ def _manifest() -> tuple[tuple[Step, ...], dict[str, Suite]]:
             must_change=frozenset(entry.get("must_change", ())),
             notebook=REPO_ROOT / entry["notebook"] if "notebook" in entry else None,
             suites=tuple(entry["suites"]),
+            heavy_checks_on=entry.get("heavy_checks_on", ""),
             translated={language: entry[language] for language in LANGUAGES if language in entry},
         )
         for entry in data["steps"]

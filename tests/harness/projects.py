@@ -8,12 +8,13 @@ step.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from workshop.paths import STEPS_DIR
-from workshop.steps import Step, all_steps, all_suites, steps_with
+from workshop.steps import Step, all_steps, all_suites, find_step, steps_with
 
 # What steps/ held when the run started (bytecode caches aside), and what the run added to it.
 FILES_AT_START: set[Path] = set()
@@ -66,6 +67,21 @@ def _snapshots(steps: list[Step]) -> list:
     ]
 
 
+HEAVY_MARKERS = ("slow", "floods", "browser")
+
+
+def _runs_here(step: Step, metafunc: pytest.Metafunc) -> bool:
+    """Whether `make test` runs this check on `step`: a heavy check of a suite the later step named
+    by `heavy_checks_on` shares runs there instead (steps/steps.toml), unless WORKSHOP_EVERY_STEP=1."""
+    if not step.heavy_checks_on or os.environ.get("WORKSHOP_EVERY_STEP") == "1":
+        return True
+    heavy = any(metafunc.definition.get_closest_marker(name) for name in HEAVY_MARKERS)
+    suites = {suite.name for suite in all_suites().values() if suite.fixture in metafunc.fixturenames}
+    introduced = set(step.suites) - set(find_step(step.starts_from).suites)
+    shared = suites <= set(find_step(step.heavy_checks_on).suites) and not suites & introduced
+    return not (heavy and shared)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     for suite in all_suites().values():
         if suite.fixture in metafunc.fixturenames:
@@ -74,7 +90,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
                 folder = Path(given).resolve()
                 params = [pytest.param(folder, id=folder.name)]
             else:
-                params = _snapshots(steps_with(suite.name))
+                params = _snapshots([step for step in steps_with(suite.name) if _runs_here(step, metafunc)])
             metafunc.parametrize(suite.fixture, params, scope="session")
     if "any_project" in metafunc.fixturenames:
         metafunc.parametrize("any_project", _snapshots(all_steps()), scope="session")
