@@ -1,19 +1,17 @@
 """Every step: bad input gets a clear answer, the sender's socket keeps working, the room sees nothing."""
 
-import datetime
 import json
-import sqlite3
 import subprocess
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from workshop.measuring.history_cost import fill
 from workshop.protocol import (
     CATCH_UP_LIMIT,
     HISTORY_LENGTH,
@@ -216,10 +214,9 @@ async def test_a_history_far_larger_than_the_cap_costs_a_newcomer_only_the_cap(
     start the newest CATCH_UP_LIMIT and the word that older ones were left out."""
     server, room = shared_servers(history_project), unique_room("year")
     stored = 3 * CATCH_UP_LIMIT
-    server.accounts.cookie_for("alice")  # alice exists before her messages are written
-    first_id = store_messages(server.accounts.folder / "db.sqlite3", room, "alice", stored)
+    fill(server.accounts.folder, server.accounts.env, room, stored)  # the room's past, written directly
     timings = {}
-    for label, after in (("a newcomer", None), ("a page away since the start", first_id - 1)):
+    for label, after in (("a newcomer", None), ("a page away since the start", 0)):
         started = time.perf_counter()
         async with await ChatClient.join(server, room, "bob", after=after) as bob:
             await bob.wait_until_caught_up()
@@ -254,17 +251,3 @@ async def test_a_message_over_the_cap_or_with_a_bad_client_id_is_never_stored(
     async with await ChatClient.join(server, room, "bob") as bob:
         await bob.received_before_sync()
         assert [message["message"] for message in bob.backlog] == ["the only one"]
-
-
-def store_messages(database, room, author, count):
-    """Write `count` messages ("old #0" ...) into a step's SQLite database as its model stores them;
-    the id of the first. Faster than saying them: this is the room's past, not the check."""
-    with sqlite3.connect(database, timeout=30) as connection:
-        (author_id,) = connection.execute("SELECT id FROM auth_user WHERE username = ?", (author,)).fetchone()
-        now = datetime.datetime.now(datetime.timezone.utc).isoformat(" ")
-        rows = [(room, author_id, f"old #{number}", now, uuid.uuid4().hex) for number in range(count)]
-        connection.executemany(
-            "INSERT INTO chat_message (room, author_id, text, time, client_id) VALUES (?, ?, ?, ?, ?)", rows
-        )
-        (first,) = connection.execute("SELECT MIN(id) FROM chat_message WHERE room = ?", (room,)).fetchone()
-    return first

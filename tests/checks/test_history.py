@@ -13,7 +13,7 @@ import pytest
 
 from workshop.protocol import unique_room_name
 from workshop.running.clients import RECEIVE_TIMEOUT, ChatClient
-from workshop.running.timeline import RememberingMember
+from workshop.running.timeline import Conversation, RememberingMember
 
 pytestmark = pytest.mark.live
 
@@ -99,60 +99,24 @@ async def test_every_member_shows_every_message_once_in_order_across_a_redis_res
     closes and reconnects), then carol's socket dies without a close frame while the others talk."""
     servers = [fresh_server(history_project, redis_url=own_redis.url) for _ in range(2)]
     room = unique_room_name("timeline")
-    members = [
-        RememberingMember(servers[index % 2], room, name)
-        for index, name in enumerate(("alice", "bob", "carol"))
+    names = ("alice", "bob", "carol")
+    alice, bob, carol = [
+        RememberingMember(servers[index % 2], room, name) for index, name in enumerate(names)
     ]
-    alice, bob, carol = members
-    said: list[str] = []
-
-    async def talk(speakers, lines):
-        for number in range(lines):
-            speaker = speakers[number % len(speakers)]
-            said.append(f"{speaker.name} #{len(said)}")
-            await speaker.say(said[-1])
-            for member in speakers:
-                await member.wait_until_shown({said[-1]}, SHOWN_WITHIN)
-
-    for member in members:
-        await member.start()
-    try:
-        await talk(members, 6)
+    async with Conversation([alice, bob, carol], within=SHOWN_WITHIN) as chat:
+        await chat.talk(6)
         own_redis.stop()
-        await talk_into_the_outage(members, said)
+        await chat.say_at_once()
         own_redis.start()
-        await talk(members, 6)
+        await chat.talk(6)
         await carol.drop()
-        await talk([alice, bob], 6)
+        await chat.talk(6, speakers=[alice, bob])
         carol.resume()
-        await talk(members, 6)
-        for member in members:
-            await member.wait_until_shown(set(said), SHOWN_WITHIN)
-    finally:
-        for member in members:
-            await member.stop()
+        await chat.talk(6)
+        await chat.until_all_shown()
 
-    for member in members:
-        texts = [text for _, _, text in member.timeline]
-        lost = set(said) - set(texts)
-        doubled = len(texts) - len(set(texts))
-        report_figure(
-            f"history, {member.name}: {len(said)} said, {len(texts)} shown, {len(lost)} lost, {doubled} doubled, "
-            f"{member.connections} connections, {member.arrived_again} frames again for an id already shown"
-        )
-        assert not lost and not doubled, f"{member.name}: lost {sorted(lost)}, {doubled} doubled"
-        for speaker in members:  # lines said during the outage are stored as each speaker returns
-            own = [text for _, user, text in member.timeline if user == speaker.name]
-            assert own == [text for text in said if text.startswith(f"{speaker.name} #")], (
-                f"{member.name} shows {speaker.name}'s lines out of order, or another's under that name"
-            )
-    assert alice.timeline == bob.timeline == carol.timeline, (
-        "every member shows the same ids, in the same order"
-    )
-
-
-async def talk_into_the_outage(members, said):
-    """Each member says one line while Redis is down: into a socket that is closing, or none."""
-    for member in members:
-        said.append(f"{member.name} #{len(said)}")
-        await member.say(said[-1])
+    for account in chat.accounts():
+        report_figure(f"history, {account.summary()}")
+        assert not account.lost and not account.doubled, account.summary()
+        assert not account.out_of_order, f"{account.name} shows {account.out_of_order}'s lines out of order"
+    assert chat.same_timelines(), "every member shows the same ids, in the same order"

@@ -10,7 +10,7 @@ import pytest
 
 from workshop.protocol import unique_room_name
 from workshop.running.accounts import has_users
-from workshop.running.timeline import RememberingMember
+from workshop.running.timeline import Conversation, RememberingMember
 
 pytestmark = [pytest.mark.live, pytest.mark.production]
 
@@ -26,43 +26,16 @@ async def test_killing_each_worker_in_turn_loses_and_doubles_no_message(
     stack = own_stack()
     room = unique_room_name("kill-history")
     members = [RememberingMember(stack, room, name) for name in ("alice", "bob", "carol")]
-    said: list[str] = []
-
-    async def talk(lines):
-        for _ in range(lines):
-            speaker = members[len(said) % len(members)]
-            said.append(f"{speaker.name} #{len(said)}")
-            await speaker.say(said[-1])
-            for member in members:
-                await member.wait_until_shown({said[-1]}, SHOWN_WITHIN)
-
-    for member in members:
-        await member.start()
-    try:
-        await talk(6)
+    async with Conversation(members, within=SHOWN_WITHIN) as chat:
+        await chat.talk(6)
         for worker in ("chat_0", "chat_1"):
             stack.workers.kill(worker)
-            # Said at once, into sockets the kill is cutting: kept by the page until they come back.
-            for speaker in members:
-                said.append(f"{speaker.name} #{len(said)}")
-                await speaker.say(said[-1])
-            await talk(6)
-        for member in members:
-            await member.wait_until_shown(set(said), SHOWN_WITHIN)
-    finally:
-        for member in members:
-            await member.stop()
+            await chat.say_at_once()  # into sockets the kill is cutting: kept until they come back
+            await chat.talk(6)
+        await chat.until_all_shown()
 
-    for member in members:
-        texts = [text for _, _, text in member.timeline]
-        lost, doubled = set(said) - set(texts), len(texts) - len(set(texts))
-        report_figure(
-            f"history through nginx, both workers killed in turn, {member.name}: {len(said)} said, "
-            f"{len(texts)} shown, {len(lost)} lost, {doubled} doubled, {member.connections} connections, "
-            f"{member.arrived_again} frames again for an id already shown"
-        )
-        assert not lost and not doubled, f"{member.name}: lost {sorted(lost)}, {doubled} doubled"
-        for speaker in members:
-            own = [text for _, user, text in member.timeline if user == speaker.name]
-            assert own == [text for text in said if text.startswith(f"{speaker.name} #")], member.name
-    assert members[0].timeline == members[1].timeline == members[2].timeline
+    for account in chat.accounts():
+        report_figure(f"history through nginx, both workers killed in turn, {account.summary()}")
+        assert not account.lost and not account.doubled, account.summary()
+        assert not account.out_of_order, f"{account.name} shows {account.out_of_order}'s lines out of order"
+    assert chat.same_timelines(), "every member shows the same ids, in the same order"

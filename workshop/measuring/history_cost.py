@@ -55,8 +55,9 @@ def side_by_side(redis_url: str, rounds: int) -> dict[str, list[float]]:
     return rates
 
 
-# Run inside the step's served copy: bulk-insert `count` messages into `room` as `alice`, print the
-# table's size in bytes (SQLite: the file's growth; PostgreSQL: the table with its indexes).
+# Run inside the step's served copy: bulk-insert `count` messages into `room` as `alice`; print how
+# much the table grew in bytes (SQLite: the file; PostgreSQL: the table with its indexes) and the
+# room's newest id.
 FILL = """
 import os, sys, uuid
 sys.path.insert(0, os.getcwd())
@@ -85,17 +86,20 @@ for start in range(0, count, 10_000):
         Message(room=room, author=alice, text=f"{text}{n}", client_id=uuid.uuid4())
         for n in range(start, min(count, start + 10_000))
     )
-print(size() - before)
+newest = Message.objects.filter(room=room).order_by("-id").values_list("id", flat=True).first()
+print(size() - before, newest or 0)
 """
 
 
-def fill(folder: Path, env: dict[str, str], room: str, count: int) -> int:
-    """Store `count` messages in `room` of the project in `folder`; the bytes the database grew by."""
+def fill(folder: Path, env: dict[str, str], room: str, count: int) -> tuple[int, int]:
+    """Store `count` messages ("... #0" to "... #<count - 1>") in `room` of the project in `folder`,
+    as alice, through its own model; the bytes the database grew by, and the room's newest id."""
     done = subprocess.run(
         python_command("-c", FILL, room, str(count)),
         cwd=folder, env=child_environment(**env), capture_output=True, text=True, check=True,
     )  # fmt: skip
-    return int(done.stdout.strip().splitlines()[-1])
+    grew, newest = done.stdout.strip().splitlines()[-1].split()
+    return int(grew), int(newest)
 
 
 async def join_seconds(server: StepServer, room: str, after: int | None) -> tuple[float, int]:
@@ -116,11 +120,10 @@ def joining(redis_url: str) -> None:
         folder, env = server.accounts.folder, server.accounts.env
         for label, count in (("an empty room", 0), ("a room with a year of history", A_YEAR)):
             room = unique_room_name("year")
+            started = time.perf_counter()
+            _, newest = fill(folder, env, room, count)
             if count:
-                started = time.perf_counter()
-                fill(folder, env, room, count)
                 print(f"  ({count:,} messages stored in {time.perf_counter() - started:.0f} s)", flush=True)
-            newest = _newest_id(folder, env, room)
             for what, after in (
                 (f"a newcomer (the last {HISTORY_LENGTH})", None),
                 (f"a catch-up of {CATCH_UP_LIMIT:,}", max(newest - CATCH_UP_LIMIT, 0) if count else 0),
@@ -138,32 +141,15 @@ def joining(redis_url: str) -> None:
         server.stop()
 
 
-def _newest_id(folder: Path, env: dict[str, str], room: str) -> int:
-    code = (
-        "import os,sys; sys.path.insert(0, os.getcwd()); os.environ.setdefault('DJANGO_SETTINGS_MODULE','mysite.settings');"
-        "import django; django.setup(); from chat.models import Message;"
-        f"print(Message.objects.filter(room={room!r}).order_by('-id').values_list('id', flat=True).first() or 0)"
-    )
-    done = subprocess.run(
-        python_command("-c", code),
-        cwd=folder,
-        env=child_environment(**env),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return int(done.stdout.strip().splitlines()[-1])
-
-
 def growth(messages: int) -> None:
     step = find_step("05")
     sqlite = served_copy(step.folder, {})
-    grew = fill(sqlite.folder, sqlite.env, unique_room_name("growth"), messages)
+    grew, _ = fill(sqlite.folder, sqlite.env, unique_room_name("growth"), messages)
     print(f"  SQLite: {grew / messages * 100_000 / 1e6:.1f} MB per 100,000 messages", flush=True)
     with start_postgres() as postgres:
         env = {"DJANGO_SETTINGS_MODULE": "workshop.variants.postgres_database", "DATABASE_URL": postgres.url}
         on_postgres = served_copy(step.folder, env)
-        grew = fill(on_postgres.folder, on_postgres.env, unique_room_name("growth"), messages)
+        grew, _ = fill(on_postgres.folder, on_postgres.env, unique_room_name("growth"), messages)
         print(f"  PostgreSQL: {grew / messages * 100_000 / 1e6:.1f} MB per 100,000 messages", flush=True)
 
 

@@ -9,6 +9,14 @@
 
 It reconnects by itself whenever its socket closes (a Redis restart, a killed worker), as the page
 does, and counts what the page would hide: ids that arrived more than once.
+
+A Conversation is such members talking, and its account once it is over:
+
+    async with Conversation(members, within=30) as chat:
+        await chat.talk(6)                # paced: each line shown by every speaker before the next
+        await chat.say_at_once()          # one line each, without waiting (into an outage)
+    for member in chat.accounts():        # said, shown, lost, doubled, lines out of order
+        ...
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
@@ -140,3 +149,85 @@ class RememberingMember:
             return
         self.shown[message["id"]] = (message["user"], message["message"])
         self.last_id = max(self.last_id or 0, message["id"])
+
+
+@dataclass
+class Account:
+    """What one member's page shows at the end of a conversation, against what was said."""
+
+    name: str
+    said: int
+    shown: int
+    lost: list[str]
+    doubled: int  # texts shown under two ids: stored twice
+    out_of_order: list[str]  # speakers whose lines this page shows in another order than said
+    connections: int
+    arrived_again: int
+
+    def summary(self) -> str:
+        return (
+            f"{self.name}: {self.said} said, {self.shown} shown, {len(self.lost)} lost, {self.doubled} doubled, "
+            f"{self.connections} connections, {self.arrived_again} frames again for an id already shown"
+        )
+
+
+class Conversation:
+    """Members of one room saying numbered lines ("alice #3"), and what each page shows of them."""
+
+    def __init__(self, members: list[RememberingMember], within: float) -> None:
+        self.members = members
+        self.within = within  # seconds a line may take to be shown; only ever decides a failure
+        self.said: list[str] = []
+
+    async def __aenter__(self) -> Conversation:
+        for member in self.members:
+            await member.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        for member in self.members:
+            await member.stop()
+
+    async def talk(self, lines: int, speakers: list[RememberingMember] | None = None) -> None:
+        """`lines` lines, the speakers in turn, each shown by every speaker before the next is said."""
+        speakers = speakers or self.members
+        for number in range(lines):
+            line = await self._say(speakers[number % len(speakers)])
+            for member in speakers:
+                await member.wait_until_shown({line}, self.within)
+
+    async def say_at_once(self) -> None:
+        """One line from each member, none waiting: into sockets that are closing, or none."""
+        for member in self.members:
+            await self._say(member)
+
+    async def until_all_shown(self) -> None:
+        for member in self.members:
+            await member.wait_until_shown(set(self.said), self.within)
+
+    def accounts(self) -> list[Account]:
+        return [self._account(member) for member in self.members]
+
+    def same_timelines(self) -> bool:
+        """Every member shows the same ids, with the same lines, in the same order."""
+        return all(member.timeline == self.members[0].timeline for member in self.members)
+
+    async def _say(self, speaker: RememberingMember) -> str:
+        self.said.append(f"{speaker.name} #{len(self.said)}")
+        await speaker.say(self.said[-1])
+        return self.said[-1]
+
+    def _account(self, member: RememberingMember) -> Account:
+        texts = [text for _, _, text in member.timeline]
+        # Each speaker's own lines in the order said: lines said at once are stored as each
+        # speaker returns, so only a speaker's order is the conversation's.
+        out_of_order = [
+            speaker.name
+            for speaker in self.members
+            if [text for _, user, text in member.timeline if user == speaker.name]
+            != [text for text in self.said if text.startswith(f"{speaker.name} #")]
+        ]
+        return Account(
+            member.name, len(self.said), len(texts), sorted(set(self.said) - set(texts)),
+            len(texts) - len(set(texts)), out_of_order, member.connections, member.arrived_again,
+        )  # fmt: skip
